@@ -1,0 +1,73 @@
+package pipeline
+
+import "github.com/sigconv/sigconv/ir"
+
+// Result is a rule after a pipeline has been applied: the rewritten rule
+// plus everything a backend needs to know that is not part of Sigma.
+type Result struct {
+	// Rule is the transformed rule; the input rule is never modified.
+	Rule *ir.Rule
+	// State holds processing state set by set_state and by built-in
+	// pipelines. Well-known keys are the State* constants; values are
+	// strings, numbers, bools or []string.
+	State map[string]any
+	// Table is the target table or data source chosen for the rule's
+	// logsource (KQL table, Elastic index pattern, Splunk data model), or
+	// nil when no pipeline chose one.
+	Table *Table
+	// Postprocess lists query postprocessing steps, applied by the driver
+	// to the backend's query text in order.
+	Postprocess []Postprocessing
+	// Applied records which processing items applied, for explain and
+	// for processing_item_applied conditions, in application order.
+	Applied []Applied
+}
+
+// Well-known State keys.
+const (
+	StateIndex      = "index"      // Splunk index / Elastic index pattern, string or []string
+	StateSourcetype = "sourcetype" // Splunk sourcetype
+	StateSource     = "source"     // Splunk source
+	StateDataModel  = "data_model" // Splunk CIM data model (e.g. Endpoint.Processes)
+)
+
+// Table describes a target table and its columns, so that a backend can
+// pick operators by column type and refuse unknown columns.
+type Table struct {
+	Name    string   // table name, e.g. DeviceProcessEvents
+	Columns []Column // known columns; empty means "schema unknown, accept any"
+}
+
+// Column is one column of a Table.
+type Column struct {
+	Name string // column name
+	Type string // Kusto-style scalar type: string, int, long, real, bool, datetime, dynamic, guid, timespan
+}
+
+// Column returns the column with the given name, or nil.
+func (t *Table) Column(name string) *Column {
+	if t == nil {
+		return nil
+	}
+	for i := range t.Columns {
+		if t.Columns[i].Name == name {
+			return &t.Columns[i]
+		}
+	}
+	return nil
+}
+
+// Postprocessing is one query postprocessing step.
+type Postprocessing struct {
+	ID     string         // processing item id, or ""
+	Type   string         // template, embed, replace, nest
+	Params map[string]any // type-specific parameters
+}
+
+// Applied records one processing item that applied to a rule.
+type Applied struct {
+	ID       string // processing item id, or "" when it has none
+	Type     string // transformation type
+	Pipeline string // pipeline name
+	Detail   string // what it changed, human-readable
+}
