@@ -21,14 +21,14 @@ const (
 // Correlation is a Sigma correlation rule.
 type Correlation struct {
 	Meta
-	Type     CorrelationType  // correlation type
-	TypePos  Pos              // position of the type value
-	Rules    []RuleRef        // referenced rules or correlations, by id or name
-	GroupBy  []string         // group-by fields (or aliases)
-	Timespan Timespan         // timespan
-	Cond     *CorrCondition   // condition, or nil for temporal types without one
-	Aliases  []Alias          // field name aliases, in source order
-	Generate bool             // generate: also emit the referenced rules
+	Type     CorrelationType // correlation type
+	TypePos  Pos             // position of the type value
+	Rules    []RuleRef       // referenced rules or correlations, by id or name
+	GroupBy  []string        // group-by fields (or aliases)
+	Timespan Timespan        // timespan
+	Cond     *CorrCondition  // condition, or nil for temporal types without one
+	Aliases  []Alias         // field name aliases, in source order
+	Generate bool            // generate: also emit the referenced rules
 }
 
 // Timespan is a correlation time window.
