@@ -1,0 +1,247 @@
+package ir
+
+// Deep copies. Pipelines rewrite a copy of a rule and never the rule they
+// were given; these helpers make that copy. Positions are values and are
+// copied as they are.
+
+// CloneDocument returns a deep copy of d, or nil for nil.
+func CloneDocument(d Document) Document {
+	switch d := d.(type) {
+	case *Rule:
+		return CloneRule(d)
+	case *Correlation:
+		return CloneCorrelation(d)
+	case *Filter:
+		return CloneFilter(d)
+	}
+	return nil
+}
+
+// CloneRule returns a deep copy of r, or nil for nil.
+func CloneRule(r *Rule) *Rule {
+	if r == nil {
+		return nil
+	}
+	c := &Rule{
+		Meta:      CloneMeta(r.Meta),
+		LogSource: CloneLogSource(r.LogSource),
+		Detection: CloneDetection(r.Detection),
+	}
+	if r.Collection != nil {
+		ci := *r.Collection
+		c.Collection = &ci
+	}
+	return c
+}
+
+// CloneFilter returns a deep copy of f, or nil for nil.
+func CloneFilter(f *Filter) *Filter {
+	if f == nil {
+		return nil
+	}
+	return &Filter{
+		Meta:      CloneMeta(f.Meta),
+		LogSource: CloneLogSource(f.LogSource),
+		Rules:     append([]RuleRef(nil), f.Rules...),
+		Detection: CloneDetection(f.Detection),
+	}
+}
+
+// CloneCorrelation returns a deep copy of c, or nil for nil.
+func CloneCorrelation(c *Correlation) *Correlation {
+	if c == nil {
+		return nil
+	}
+	out := &Correlation{
+		Meta:     CloneMeta(c.Meta),
+		Type:     c.Type,
+		TypePos:  c.TypePos,
+		Rules:    append([]RuleRef(nil), c.Rules...),
+		GroupBy:  append([]string(nil), c.GroupBy...),
+		Timespan: c.Timespan,
+		Generate: c.Generate,
+	}
+	if c.Cond != nil {
+		cc := *c.Cond
+		cc.Bounds = append([]CorrBound(nil), c.Cond.Bounds...)
+		out.Cond = &cc
+	}
+	if c.Aliases != nil {
+		out.Aliases = make([]Alias, len(c.Aliases))
+		for i, a := range c.Aliases {
+			a.Fields = append([]AliasField(nil), a.Fields...)
+			out.Aliases[i] = a
+		}
+	}
+	return out
+}
+
+// CloneMeta returns a deep copy of m.
+func CloneMeta(m Meta) Meta {
+	m.Related = append([]Related(nil), m.Related...)
+	m.References = append([]string(nil), m.References...)
+	m.Fields = append([]string(nil), m.Fields...)
+	m.FalsePositives = append([]string(nil), m.FalsePositives...)
+	m.Tags = append([]string(nil), m.Tags...)
+	m.Scope = append([]string(nil), m.Scope...)
+	m.Custom = CloneAttributes(m.Custom)
+	return m
+}
+
+// CloneLogSource returns a deep copy of l.
+func CloneLogSource(l LogSource) LogSource {
+	l.Custom = CloneAttributes(l.Custom)
+	return l
+}
+
+// CloneAttributes returns a deep copy of attrs (nil stays nil).
+func CloneAttributes(attrs []Attribute) []Attribute {
+	if attrs == nil {
+		return nil
+	}
+	out := make([]Attribute, len(attrs))
+	for i, a := range attrs {
+		out[i] = Attribute{Pos: a.Pos, Key: a.Key, Value: cloneAny(a.Value)}
+	}
+	return out
+}
+
+func cloneAny(v any) any {
+	switch v := v.(type) {
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = cloneAny(x)
+		}
+		return out
+	case []Attribute:
+		return CloneAttributes(v)
+	}
+	return v
+}
+
+// CloneDetection returns a deep copy of d, or nil for nil.
+func CloneDetection(d *Detection) *Detection {
+	if d == nil {
+		return nil
+	}
+	out := &Detection{
+		Pos:           d.Pos,
+		ConditionText: append([]string(nil), d.ConditionText...),
+		Timeframe:     d.Timeframe,
+	}
+	if d.Searches != nil {
+		out.Searches = make([]*Search, len(d.Searches))
+		for i, s := range d.Searches {
+			out.Searches[i] = CloneSearch(s)
+		}
+	}
+	if d.Conditions != nil {
+		out.Conditions = make([]Cond, len(d.Conditions))
+		for i, c := range d.Conditions {
+			out.Conditions[i] = CloneCond(c)
+		}
+	}
+	return out
+}
+
+// CloneSearch returns a deep copy of s, or nil for nil.
+func CloneSearch(s *Search) *Search {
+	if s == nil {
+		return nil
+	}
+	out := &Search{Pos: s.Pos, Name: s.Name, Kind: s.Kind}
+	if s.Groups != nil {
+		out.Groups = make([]*Group, len(s.Groups))
+		for i, g := range s.Groups {
+			out.Groups[i] = CloneGroup(g)
+		}
+	}
+	return out
+}
+
+// CloneGroup returns a deep copy of g, or nil for nil.
+func CloneGroup(g *Group) *Group {
+	if g == nil {
+		return nil
+	}
+	out := &Group{Pos: g.Pos}
+	if g.Items != nil {
+		out.Items = make([]*Item, len(g.Items))
+		for i, it := range g.Items {
+			out.Items[i] = CloneItem(it)
+		}
+	}
+	return out
+}
+
+// CloneItem returns a deep copy of it, or nil for nil.
+func CloneItem(it *Item) *Item {
+	if it == nil {
+		return nil
+	}
+	out := &Item{
+		Pos:       it.Pos,
+		Field:     it.Field,
+		Modifiers: append([]Modifier(nil), it.Modifiers...),
+		Match:     it.Match,
+	}
+	out.Match.Encodings = append([]Encoding(nil), it.Match.Encodings...)
+	if it.Values != nil {
+		out.Values = make([]Value, len(it.Values))
+		for i, v := range it.Values {
+			out.Values[i] = CloneValue(v)
+		}
+	}
+	return out
+}
+
+// CloneValue returns a deep copy of v, or nil for nil.
+func CloneValue(v Value) Value {
+	switch v := v.(type) {
+	case *String:
+		c := *v
+		c.Parts = append([]StrPart(nil), v.Parts...)
+		return &c
+	case *Number:
+		c := *v
+		return &c
+	case *Bool:
+		c := *v
+		return &c
+	case *Null:
+		c := *v
+		return &c
+	}
+	return nil
+}
+
+// CloneCond returns a deep copy of c, or nil for nil.
+func CloneCond(c Cond) Cond {
+	switch c := c.(type) {
+	case *And:
+		return &And{Pos: c.Pos, Terms: cloneConds(c.Terms)}
+	case *Or:
+		return &Or{Pos: c.Pos, Terms: cloneConds(c.Terms)}
+	case *Not:
+		return &Not{Pos: c.Pos, X: CloneCond(c.X)}
+	case *Ref:
+		r := *c
+		return &r
+	case *Quantified:
+		q := *c
+		return &q
+	}
+	return nil
+}
+
+func cloneConds(cs []Cond) []Cond {
+	if cs == nil {
+		return nil
+	}
+	out := make([]Cond, len(cs))
+	for i, c := range cs {
+		out[i] = CloneCond(c)
+	}
+	return out
+}
