@@ -1,0 +1,228 @@
+package lower
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/ir"
+)
+
+// Rule lowers the detection of a processed rule. backend names the caller
+// for refusals.
+func Rule(r *ir.Rule, backend string) (Expr, error) {
+	if r.Detection == nil {
+		return nil, backends.Unsupported(r.Pos, backend, "rule", "the rule has no detection")
+	}
+	return Detection(r.Detection, backend)
+}
+
+// Detection lowers a detection's condition (a condition list is OR-ed).
+func Detection(d *ir.Detection, backend string) (Expr, error) {
+	c := d.Condition()
+	if c == nil {
+		return nil, backends.Unsupported(d.Pos, backend, "detection", "the detection has no condition")
+	}
+	l := &lowerer{d: d, backend: backend, searches: map[string]Expr{}}
+	e, err := l.cond(c)
+	if err != nil {
+		return nil, err
+	}
+	return Simplify(e), nil
+}
+
+type lowerer struct {
+	d        *ir.Detection
+	backend  string
+	searches map[string]Expr // memoised per search name
+}
+
+func (l *lowerer) cond(c ir.Cond) (Expr, error) {
+	switch c := c.(type) {
+	case *ir.And:
+		return l.terms(c.Terms, func(ts []Expr) Expr { return &And{Terms: ts} })
+	case *ir.Or:
+		return l.terms(c.Terms, func(ts []Expr) Expr { return &Or{Terms: ts} })
+	case *ir.Not:
+		x, err := l.cond(c.X)
+		if err != nil {
+			return nil, err
+		}
+		return &Not{X: x}, nil
+	case *ir.Ref:
+		s := l.d.Search(c.Name)
+		if s == nil {
+			return nil, backends.Unsupported(c.Pos, l.backend, "condition", "undefined search identifier %q", c.Name)
+		}
+		return l.search(s)
+	case *ir.Quantified:
+		ss := l.d.Match(c.Pattern, c.Them)
+		if len(ss) == 0 {
+			return nil, backends.Unsupported(c.Pos, l.backend, "condition", "%s of %s matches no search identifier", c.Word, c.Pattern)
+		}
+		ts := make([]Expr, 0, len(ss))
+		for _, s := range ss {
+			e, err := l.search(s)
+			if err != nil {
+				return nil, err
+			}
+			ts = append(ts, e)
+		}
+		if c.All {
+			return &And{Terms: ts}, nil
+		}
+		return &Or{Terms: ts}, nil
+	}
+	return nil, fmt.Errorf("lower: unknown condition node %T", c)
+}
+
+func (l *lowerer) terms(cs []ir.Cond, mk func([]Expr) Expr) (Expr, error) {
+	ts := make([]Expr, 0, len(cs))
+	for _, c := range cs {
+		e, err := l.cond(c)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, e)
+	}
+	return mk(ts), nil
+}
+
+func (l *lowerer) search(s *ir.Search) (Expr, error) {
+	if e, ok := l.searches[s.Name]; ok {
+		return e, nil
+	}
+	groups := make([]Expr, 0, len(s.Groups))
+	for _, g := range s.Groups {
+		items := make([]Expr, 0, len(g.Items))
+		for _, it := range g.Items {
+			e, err := Item(it, l.backend)
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, e)
+		}
+		groups = append(groups, &And{Terms: items})
+	}
+	e := Expr(&Or{Terms: groups})
+	l.searches[s.Name] = e
+	return e, nil
+}
+
+// Item lowers one detection item.
+func Item(it *ir.Item, backend string) (Expr, error) {
+	m := it.Match
+	if m.Op == ir.OpExists {
+		p := &Pred{Kind: Exists, Pos: it.Pos, Item: it, Field: it.Field}
+		if len(it.Values) == 1 {
+			if b, ok := it.Values[0].(*ir.Bool); ok && !b.Value {
+				return &Not{X: p}, nil
+			}
+		}
+		return p, nil
+	}
+	vals := make([]Expr, 0, len(it.Values))
+	for _, v := range it.Values {
+		e, err := value(it, v, backend)
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, e)
+	}
+	var e Expr = &Or{Terms: vals}
+	if m.All {
+		e = &And{Terms: vals}
+	}
+	if m.Negate {
+		e = &Not{X: e}
+	}
+	return e, nil
+}
+
+func value(it *ir.Item, v ir.Value, backend string) (Expr, error) {
+	m := it.Match
+	base := Pred{Pos: v.Position(), Item: it, Field: it.Field, Cased: m.Cased, TimePart: m.TimePart}
+	switch v := v.(type) {
+	case *ir.Null:
+		base.Kind = Null
+		return &base, nil
+	case *ir.Bool:
+		base.Kind, base.Bool = Bool, v.Value
+		return &base, nil
+	case *ir.Number:
+		base.Num = v
+		if m.Op.IsNumeric() {
+			base.Kind, base.Op = Compare, m.Op
+			return &base, nil
+		}
+		if m.Op == ir.OpEqual && !m.FieldRef && len(m.Encodings) == 0 {
+			base.Kind = Number
+			return &base, nil
+		}
+		// Other operators treat the number as its written text.
+		return value(it, ir.Lit(v.Pos, v.Raw), backend)
+	case *ir.String:
+		return stringValue(it, v, base, backend)
+	}
+	return nil, fmt.Errorf("lower: unknown value %T", v)
+}
+
+func stringValue(it *ir.Item, v *ir.String, base Pred, backend string) (Expr, error) {
+	m := it.Match
+	switch {
+	case m.Op == ir.OpRegex:
+		base.Kind, base.Regex, base.Flags = Regex, v.Raw, m.Regex
+		return &base, nil
+	case m.Op == ir.OpCIDR:
+		pfx, err := netip.ParsePrefix(v.Literal())
+		if err != nil {
+			return nil, backends.Unsupported(v.Pos, backend, "cidr value", "%q is not a CIDR network: %v", v.Literal(), err)
+		}
+		base.Kind, base.Prefix = CIDR, pfx.Masked()
+		return &base, nil
+	case m.FieldRef:
+		base.Kind, base.RefField, base.RefOp = FieldRef, v.Literal(), m.Op
+		return &base, nil
+	case m.Op.IsNumeric():
+		return nil, backends.Unsupported(v.Pos, backend, m.Op.String()+" modifier", "value %q is not a number", v.Raw)
+	}
+	if v.HasPlaceholders() {
+		return nil, backends.Unsupported(v.Pos, backend, "placeholder", "%s is not expanded by any pipeline (use a value_placeholders or query_expression_placeholders pipeline)", v.Sigma())
+	}
+	variants, err := ir.Encode(v, m.Encodings)
+	if err != nil {
+		return nil, backends.Unsupported(v.Pos, backend, "encoding modifiers", "%v", err)
+	}
+	out := make([]Expr, 0, len(variants))
+	for _, s := range variants {
+		p := base
+		p.Kind = Match
+		parts := s.Parts
+		switch m.Op {
+		case ir.OpContains:
+			parts = wrap(parts, true, true)
+		case ir.OpStartsWith:
+			parts = wrap(parts, false, true)
+		case ir.OpEndsWith:
+			parts = wrap(parts, true, false)
+		}
+		p.Pattern = normalise(parts)
+		out = append(out, &p)
+	}
+	if len(out) == 1 {
+		return out[0], nil
+	}
+	return &Or{Terms: out}, nil
+}
+
+func wrap(parts []ir.StrPart, lead, trail bool) []ir.StrPart {
+	out := make([]ir.StrPart, 0, len(parts)+2)
+	if lead {
+		out = append(out, ir.StrPart{Kind: ir.PartWildMany})
+	}
+	out = append(out, parts...)
+	if trail {
+		out = append(out, ir.StrPart{Kind: ir.PartWildMany})
+	}
+	return out
+}
