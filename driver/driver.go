@@ -1,0 +1,219 @@
+package driver
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"runtime"
+	"time"
+
+	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/parser"
+)
+
+// IRTarget is the pseudo-target that prints each document's intermediate
+// representation (ir.DumpJSON) instead of a query; a debugging aid.
+const IRTarget = "ir"
+
+// Options configure a Driver. The zero value of each field is a sensible
+// default except Registry, which is needed for any real target.
+type Options struct {
+	// Registry holds the backends; may be nil when Target is IRTarget or "".
+	Registry *backends.Registry
+	// Target is the -t name or alias, IRTarget, or "" to only parse and
+	// validate (sigconv check without -t).
+	Target string
+	// Format is the -f format name; "" selects the backend's default.
+	Format string
+	// Pipelines are -p values in order: built-in pipeline names or
+	// pipeline files. Nil selects the backend's DefaultPipelines.
+	Pipelines []string
+	// Config is the decoded --config file, or nil.
+	Config backends.Config
+	// Table is --table, passed to backends in backends.Options.
+	Table string
+	// Filters are --filter files holding meta filter documents.
+	Filters []string
+	// Workers bounds parallelism; 0 means runtime.GOMAXPROCS(0).
+	Workers int
+	// FS, when set, is where paths are read from (slash-separated, relative
+	// to FS); nil means the operating system's file system.
+	FS fs.FS
+	// Stdin is read for the path "-"; nil reads nothing.
+	Stdin io.Reader
+}
+
+// Driver converts Sigma files with one configuration. It is safe to call
+// Run more than once, but not concurrently.
+type Driver struct {
+	opts    Options
+	backend backends.Backend // nil for IRTarget and check-only runs
+	format  backends.Format  // chosen format; Name "default" for IRTarget
+	chain   chain            // processing pipelines
+}
+
+// New validates opts and prepares a Driver: it looks up the target and the
+// format and loads the pipelines. Its errors are setup problems that the
+// CLI reports as usage errors.
+func New(opts Options) (*Driver, error) {
+	d := &Driver{opts: opts}
+	switch opts.Target {
+	case "":
+		if opts.Format != "" {
+			return nil, fmt.Errorf("-f %s needs a target (-t)", opts.Format)
+		}
+	case IRTarget:
+		if opts.Format != "" && opts.Format != "default" {
+			return nil, fmt.Errorf("target ir has no format %q (formats: [default])", opts.Format)
+		}
+		d.format = backends.Format{Name: "default", Description: "JSON dump of the IR", Ext: ".json"}
+	default:
+		if opts.Registry == nil {
+			return nil, fmt.Errorf("unknown target %q", opts.Target)
+		}
+		b, err := opts.Registry.Lookup(opts.Target)
+		if err != nil {
+			return nil, err
+		}
+		f, err := backends.FindFormat(b, opts.Format)
+		if err != nil {
+			return nil, err
+		}
+		d.backend, d.format = b, f
+	}
+	names := opts.Pipelines
+	if names == nil && d.backend != nil {
+		names = d.backend.DefaultPipelines()
+	}
+	c, err := d.loadChain(names)
+	if err != nil {
+		return nil, err
+	}
+	d.chain = c
+	return d, nil
+}
+
+// Backend returns the target backend, or nil for IRTarget and check-only
+// drivers.
+func (d *Driver) Backend() backends.Backend { return d.backend }
+
+// Format returns the chosen output format.
+func (d *Driver) Format() backends.Format { return d.format }
+
+// Bundle combines the outputs of a bundled format into one file, calling
+// the backend's Bundler. outs are the converted rules' outputs in input
+// order.
+func (d *Driver) Bundle(outs []*backends.Output) ([]byte, error) {
+	bd, ok := d.backend.(backends.Bundler)
+	if !ok {
+		return nil, fmt.Errorf("target %s does not bundle format %s", d.backend.Name(), d.format.Name)
+	}
+	return bd.Bundle(d.format.Name, d.opts.Config, outs)
+}
+
+// parsedFile is the outcome of phase one for one input.
+type parsedFile struct {
+	in   input
+	docs []ir.Document
+	errs ir.ErrorList
+}
+
+// Run converts the files and directories in paths and calls emit with one
+// Result per document, in input order (files in argument order, directory
+// contents sorted, documents in file order). emit is called from Run's own
+// goroutine; when it returns an error Run stops and returns that error.
+// Problems with the rules are Results, never Run errors.
+func (d *Driver) Run(ctx context.Context, paths []string, emit func(*Result) error) (*Summary, error) {
+	start := time.Now()
+	workers := d.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+
+	// Phase one: read and parse every file, filters included.
+	inputs := append(d.collect(d.opts.Filters, true), d.collect(paths, false)...)
+	files := make([]*parsedFile, len(inputs))
+	err := ordered(len(inputs), workers, func(i int) *parsedFile {
+		return d.parse(inputs[i])
+	}, func(i int, pf *parsedFile) error {
+		files[i] = pf
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// Phase two: convert every document.
+	units, filters := d.plan(files)
+	idx := newIndex(files)
+	sum := &Summary{Filters: len(filters)}
+	reasons := map[string]int{}
+	err = ordered(len(units), workers, func(i int) *Result {
+		return d.convert(units[i], filters, idx)
+	}, func(i int, r *Result) error {
+		sum.add(r, reasons)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return emit(r)
+	})
+	sum.sortReasons(reasons)
+	sum.Elapsed = time.Since(start)
+	return sum, err
+}
+
+// parse reads and parses one input.
+func (d *Driver) parse(in input) *parsedFile {
+	pf := &parsedFile{in: in}
+	src, err := d.read(in)
+	if err != nil {
+		pf.errs = ioError(in, err)
+		return pf
+	}
+	pf.docs, pf.errs = parser.ParseFile(in.path, src)
+	pf.errs.Sort()
+	return pf
+}
+
+// unit is one document (or one unparsable file) to convert.
+type unit struct {
+	file *parsedFile
+	doc  ir.Document // nil for a failed file
+	n    int         // index of doc in file.docs
+	docs int         // rule and correlation documents in the file
+}
+
+// plan lists the units of phase two in input order and gathers the meta
+// filters. A file with parse errors is one failed unit: its documents may
+// depend on each other (rule collections, correlations next to their
+// rules), so none of them is converted.
+func (d *Driver) plan(files []*parsedFile) ([]unit, []*ir.Filter) {
+	var units []unit
+	var filters []*ir.Filter
+	for _, pf := range files {
+		if len(pf.errs) > 0 {
+			units = append(units, unit{file: pf})
+			continue
+		}
+		docs := 0
+		for _, doc := range pf.docs {
+			if _, ok := doc.(*ir.Filter); !ok {
+				docs++
+			}
+		}
+		for n, doc := range pf.docs {
+			f, isFilter := doc.(*ir.Filter)
+			if isFilter {
+				filters = append(filters, f)
+			}
+			// Filters are reported only as IR dumps; a rule in a
+			// --filter file is reported as a failure by convert.
+			if !isFilter || d.opts.Target == IRTarget {
+				units = append(units, unit{file: pf, doc: doc, n: n, docs: docs})
+			}
+		}
+	}
+	return units, filters
+}

@@ -1,0 +1,136 @@
+package driver
+
+import (
+	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/ir"
+)
+
+// index finds rules and correlations of all inputs by id or name, for
+// correlation references. Only files that parsed cleanly are indexed; when
+// two documents share an id or name the first in input order wins.
+type index struct {
+	byRef map[string]ir.Document
+}
+
+func newIndex(files []*parsedFile) *index {
+	idx := &index{byRef: map[string]ir.Document{}}
+	for _, pf := range files {
+		if len(pf.errs) > 0 || pf.in.filter {
+			continue
+		}
+		for _, doc := range pf.docs {
+			if _, ok := doc.(*ir.Filter); ok {
+				continue
+			}
+			m := doc.Metadata()
+			for _, key := range []string{m.ID, m.Name} {
+				if _, dup := idx.byRef[key]; key != "" && !dup {
+					idx.byRef[key] = doc
+				}
+			}
+		}
+	}
+	return idx
+}
+
+// applyFilters applies the Sigma meta filters (documents given with
+// --filter or found among the inputs) that target rule; see
+// ir.ApplyFilters. It is the one place where filters meet rules.
+func applyFilters(rule *ir.Rule, filters []*ir.Filter) (*ir.Rule, error) {
+	return ir.ApplyFilters(rule, filters), nil
+}
+
+// convertCorrelation converts a correlation rule through the backend's
+// CorrelationConverter, resolving its rule references across all inputs.
+func (d *Driver) convertCorrelation(res *Result, c *ir.Correlation, filters []*ir.Filter, idx *index) {
+	if d.opts.Target == IRTarget {
+		res.Text = dump(c)
+		return
+	}
+	if d.backend == nil && len(d.opts.Pipelines) == 0 {
+		// check-only: the references must still resolve.
+		var errs ir.ErrorList
+		d.checkRefs(c, idx, map[*ir.Correlation]bool{}, &errs)
+		if len(errs) > 0 {
+			res.Status, res.Errors = StatusFailed, errs
+		}
+		return
+	}
+	cc, ok := d.backend.(backends.CorrelationConverter)
+	if d.backend != nil && !ok {
+		res.refuse(backends.Unsupported(c.TypePos, d.backend.Name(), "correlation rule",
+			"correlation rules not supported by %s", d.backend.Name()))
+		return
+	}
+	in, err := d.correlationInput(c, filters, idx, map[*ir.Correlation]bool{})
+	if err != nil {
+		res.settle(err)
+		return
+	}
+	if d.backend == nil {
+		return
+	}
+	out, err := cc.ConvertCorrelation(in)
+	if err != nil {
+		res.settle(err)
+		return
+	}
+	res.setOutput(out)
+}
+
+// checkRefs reports references that resolve to nothing and reference cycles.
+func (d *Driver) checkRefs(c *ir.Correlation, idx *index, seen map[*ir.Correlation]bool, errs *ir.ErrorList) {
+	seen[c] = true
+	defer delete(seen, c)
+	for _, ref := range c.Rules {
+		switch doc := idx.byRef[ref.Ref].(type) {
+		case nil:
+			errs.Add(ref.Pos, ir.CodeUnknownReference, "correlation refers to %q, which is no rule or correlation among the inputs", ref.Ref)
+		case *ir.Correlation:
+			if seen[doc] {
+				errs.Add(ref.Pos, ir.CodeCorrelation, "correlation %q refers to itself through %q", c.Title, ref.Ref)
+				continue
+			}
+			d.checkRefs(doc, idx, seen, errs)
+		}
+	}
+}
+
+// correlationInput resolves c's references into processed rules and
+// chained correlations. Correlation pipelines are applied by issue 9.
+func (d *Driver) correlationInput(c *ir.Correlation, filters []*ir.Filter, idx *index, seen map[*ir.Correlation]bool) (*backends.CorrelationInput, error) {
+	var errs ir.ErrorList
+	d.checkRefs(c, idx, seen, &errs)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	seen[c] = true
+	defer delete(seen, c)
+	in := &backends.CorrelationInput{
+		Correlation: c,
+		Format:      d.format.Name,
+		Config:      d.opts.Config,
+		Options:     backends.Options{Table: d.opts.Table},
+	}
+	for _, ref := range c.Rules {
+		switch doc := idx.byRef[ref.Ref].(type) {
+		case *ir.Rule:
+			rule, err := applyFilters(doc, filters)
+			if err != nil {
+				return nil, err
+			}
+			p, err := d.chain.Apply(rule)
+			if err != nil {
+				return nil, pipelineError(ref.Pos, err)
+			}
+			in.Rules = append(in.Rules, p)
+		case *ir.Correlation:
+			sub, err := d.correlationInput(doc, filters, idx, seen)
+			if err != nil {
+				return nil, err
+			}
+			in.Chained = append(in.Chained, sub)
+		}
+	}
+	return in, nil
+}

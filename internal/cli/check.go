@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sigconv/sigconv/driver"
+)
+
+// checkOptions are the flags of check.
+type checkOptions struct {
+	target    string
+	pipelines []string
+	filters   []string
+	json      bool
+}
+
+func newCheckCmd(e *env) *cobra.Command {
+	o := &checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check [-t TARGET] [-p PIPELINE]... PATH...",
+		Short: "Parse and validate Sigma rules",
+		Long: `Parse and validate the Sigma rules in the given files and directories and
+print one line per problem, file:line:col: error: message [code], on
+standard output. With -t the rules are also put through the pipelines and
+converted (the queries are discarded), so conversion failures show too;
+refusals are listed as well but are not problems.
+
+Exit status: 0 when no problem was found, 1 otherwise, 2 for usage errors.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(e, o, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.target, "target", "t", "", "also convert for this target")
+	f.StringArrayVarP(&o.pipelines, "pipeline", "p", nil, "processing pipeline: built-in name or YAML file (repeatable)")
+	f.StringArrayVar(&o.filters, "filter", nil, "Sigma meta filter file (repeatable)")
+	f.BoolVar(&o.json, "json", false, "report per-rule results and the summary as NDJSON on standard output")
+	return cmd
+}
+
+func runCheck(e *env, o *checkOptions, args []string) error {
+	if len(args) == 0 {
+		return usagef("check needs at least one PATH (a file, a directory or - for standard input)")
+	}
+	opts := driver.Options{
+		Registry:  e.registry,
+		Target:    o.target,
+		Pipelines: o.pipelines,
+		Filters:   o.filters,
+		Stdin:     e.stdin,
+	}
+	if o.target == driver.IRTarget {
+		opts.Target = ""
+	}
+	d, err := driver.New(opts)
+	if err != nil {
+		return usageErr(err)
+	}
+	problems := newReporter(e.stdout, o.json)
+	sum, err := d.Run(context.Background(), args, func(r *driver.Result) error {
+		problems.result(r)
+		return nil
+	})
+	if err != nil {
+		return &exitError{code: ExitFailed, err: err}
+	}
+	if o.json {
+		problems.summary(sum)
+	} else {
+		counts := newReporter(e.stderr, false)
+		counts.noun = "ok"
+		counts.summary(sum)
+	}
+	if sum.Failed > 0 {
+		return failed()
+	}
+	return nil
+}
