@@ -254,6 +254,10 @@ func (p *condParser) primary() ir.Cond {
 		p.fail(t.pos, "unexpected %q, expected a search identifier", t.text)
 		return nil
 	}
+	if n := p.peek(); n.kind == tokLParen && n.pos.Col == t.pos.Col+utf8.RuneCountInString(t.text) && t.pos.Line == n.pos.Line {
+		p.fail(t.pos, "function-style expressions like %q are not supported in conditions; use a correlation rule", t.text+"(")
+		return nil
+	}
 	if strings.Contains(t.text, "*") {
 		p.fail(t.pos, "identifier pattern %q needs a quantifier (1 of, any of, all of)", t.text)
 		return nil

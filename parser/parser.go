@@ -52,7 +52,8 @@ type fileParser struct {
 	lineStarts []int // byte offset of each line, computed lazily
 	errs       ir.ErrorList
 	docs       []ir.Document
-	budget     int // YAML nodes left to visit (alias expansion guard)
+	budget     int        // YAML nodes left to visit (alias expansion guard)
+	via        *yaml.Node // outermost alias being followed, or nil
 }
 
 // pos converts a node's position.
@@ -240,11 +241,13 @@ func (p *fileParser) documents(nodes []*yaml.Node) {
 		if root == nil {
 			continue // empty document, e.g. a trailing "---"
 		}
+		if !p.checkDuplicates(root, 0) {
+			continue // nesting or alias expansion over the limits
+		}
 		if root.Kind != yaml.MappingNode {
 			p.errorf(root, ir.CodeSchema, "a Sigma document must be a mapping, found %s", kindName(root))
 			continue
 		}
-		p.checkDuplicates(root, 0)
 		action := ""
 		if a := lookup(root, "action"); a != nil {
 			if a.Kind != yaml.ScalarNode {

@@ -81,14 +81,24 @@ func mergeMaps(dst, src *yaml.Node) *yaml.Node {
 // checkDuplicates reports duplicate keys in every mapping below n and
 // bounds the nesting depth.
 func (p *fileParser) checkDuplicates(n *yaml.Node, depth int) bool {
+	if n != nil && n.Kind == yaml.AliasNode && p.via == nil {
+		p.via = n // report limits at the outermost alias that leads here
+		defer func() { p.via = nil }()
+	}
+	at := n
+	if p.via != nil {
+		at = p.via
+	}
 	n = resolve(n)
 	if n == nil {
 		return true
 	}
-	p.budget--
+	if p.via != nil {
+		p.budget--
+	}
 	if p.budget < 0 {
 		if p.budget == -1 {
-			p.errorf(n, ir.CodeLimit, "document expands into more than %d YAML nodes", maxNodes)
+			p.errorf(at, ir.CodeLimit, "document expands into more than %d YAML nodes", maxNodes)
 		}
 		return false
 	}
