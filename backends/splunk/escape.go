@@ -1,0 +1,179 @@
+package splunk
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sigconv/sigconv/ir"
+)
+
+// plainSearchField matches field names that the search command reads
+// without quoting (pySigma's splunk backend uses the same class).
+var plainSearchField = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
+
+// plainEvalField matches field names eval/where reads without quoting: a
+// leading letter or underscore, then word characters. A dot is the eval
+// concatenation operator, so dotted names (CIM fields) need quotes.
+var plainEvalField = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// searchField renders a field name for the search command: bare when it is
+// a plain word, otherwise double-quoted.
+func searchField(name string) string {
+	if plainSearchField.MatchString(name) {
+		return name
+	}
+	return splString(name)
+}
+
+// evalField renders a field name for eval/where: bare when plain, otherwise
+// single-quoted (the eval syntax for field names). A field name holding a
+// single quote cannot be written in eval; callers check evalFieldOK first.
+func evalField(name string) string {
+	if plainEvalField.MatchString(name) {
+		return name
+	}
+	return "'" + name + "'"
+}
+
+// evalFieldOK reports whether evalField can render name.
+func evalFieldOK(name string) bool {
+	return !strings.ContainsAny(name, "'\n\r") && name != ""
+}
+
+// splString quotes s as an SPL string literal: backslash and double quote
+// are escaped with a backslash (Splunk Search Manual, "Escape characters";
+// the same rule holds in search terms and eval string literals).
+func splString(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', '"':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// textOK reports whether literal text can appear inside an SPL string: it
+// must be UTF-8 (UTF-16 bytes from wide/utf16* without base64 cannot) and
+// hold no NUL.
+func textOK(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// hasControl reports whether s holds control characters (newline, tab, …)
+// that search terms cannot state reliably; they go through a regex, where
+// they are written as \x{..} escapes.
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// searchValue renders a Match pattern as a quoted search-term value with
+// '*' wildcards. ok is false when the search command cannot express the
+// pattern exactly: a '?' wildcard (search has no one-character wildcard),
+// a literal '*' (it cannot be escaped in search terms), control characters,
+// or text that is not UTF-8.
+func searchValue(parts []ir.StrPart) (string, bool) {
+	var b strings.Builder
+	for _, p := range parts {
+		switch p.Kind {
+		case ir.PartLit:
+			if strings.Contains(p.Text, "*") || hasControl(p.Text) || !textOK(p.Text) {
+				return "", false
+			}
+			b.WriteString(p.Text)
+		case ir.PartWildMany:
+			b.WriteByte('*')
+		default:
+			return "", false
+		}
+	}
+	return splString(b.String()), true
+}
+
+// regexQuote escapes s for PCRE: metacharacters get a backslash, control
+// characters become \x{..} escapes.
+func regexQuote(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune(`\^$.|?*+()[]{}`, r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x{%02x}`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// patternRegex translates a Match pattern into a PCRE that matches exactly
+// the same strings: '*' is ".*", '?' is "." (one character), literals are
+// quoted. With anchored, a leading or trailing '*' drops the anchor instead
+// of emitting ".*", and \z (not $, which also matches before a final
+// newline) closes the expression. dotall reports whether '.' occurs, so the
+// caller adds (?s) to let wildcards match newlines as Sigma's do.
+func patternRegex(parts []ir.StrPart, anchored bool) (re string, dotall bool) {
+	start, end := 0, len(parts)
+	lead := anchored
+	trail := anchored
+	if anchored && end > 0 && parts[0].Kind == ir.PartWildMany {
+		lead, start = false, 1
+	}
+	if anchored && end > start && parts[end-1].Kind == ir.PartWildMany {
+		trail, end = false, end-1
+	}
+	var b strings.Builder
+	if lead {
+		b.WriteByte('^')
+	}
+	for _, p := range parts[start:end] {
+		switch p.Kind {
+		case ir.PartLit:
+			b.WriteString(regexQuote(p.Text))
+		case ir.PartWildMany:
+			b.WriteString(".*")
+			dotall = true
+		case ir.PartWildOne:
+			b.WriteByte('.')
+			dotall = true
+		}
+	}
+	if trail {
+		b.WriteString(`\z`)
+	}
+	return b.String(), dotall
+}
+
+// regexFlags renders PCRE inline flags, e.g. "(?is)", or "".
+func regexFlags(i, m, s bool) string {
+	f := ""
+	if i {
+		f += "i"
+	}
+	if m {
+		f += "m"
+	}
+	if s {
+		f += "s"
+	}
+	if f == "" {
+		return ""
+	}
+	return "(?" + f + ")"
+}
