@@ -1,7 +1,12 @@
 package kql
 
 import (
+	"strings"
+
 	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/backends/internal/lower"
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/pipeline"
 )
 
 // Name is the target name of the KQL backend.
@@ -14,7 +19,7 @@ const (
 	FormatSentinelARM  = "sentinel_arm"  // ARM template JSON holding every rule
 )
 
-// Backend is the KQL backend. The zero value is not ready; use New.
+// Backend is the KQL backend. It holds no state; use New.
 type Backend struct{}
 
 // New returns the KQL backend.
@@ -37,18 +42,70 @@ func (*Backend) Formats() []backends.Format {
 	}
 }
 
-// DefaultPipelines names the built-in pipelines used when the user gives no -p.
+// DefaultPipelines names the built-in pipelines used when the user gives no
+// -p: Sysmon-style Windows fields to Defender XDR advanced hunting tables.
 func (*Backend) DefaultPipelines() []string { return []string{"microsoft_xdr"} }
 
-// Convert converts one processed rule.
+// Convert converts one processed rule into `Table | where ...`, and for the
+// sentinel_rule format also into the analytic rule YAML (Output.Text).
 func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
-	r := in.Processed.Rule
-	return nil, backends.Unsupported(r.Pos, Name, "rule", "the KQL backend is not implemented yet")
+	res := in.Processed
+	r := res.Rule
+	table := res.Table
+	if table == nil {
+		if in.Options.Table == "" {
+			return nil, backends.Unsupported(r.LogSource.Pos, Name, "logsource "+logsourceString(r.LogSource),
+				"no pipeline maps it to a table; choose pipelines with -p or give the table with --table NAME")
+		}
+		table = &pipeline.Table{Name: in.Options.Table}
+	}
+	query, err := Query(r, table)
+	if err != nil {
+		return nil, err
+	}
+	out := &backends.Output{Rule: r, Query: query}
+	switch in.Format {
+	case FormatSentinelRule:
+		text, err := sentinelRuleYAML(r, table.Name, query, in.Config)
+		if err != nil {
+			return nil, err
+		}
+		out.Text = text
+	case FormatSentinelARM, FormatDefault, "":
+	default:
+		return nil, backends.Unsupported(r.Pos, Name, "format "+in.Format, "unknown format")
+	}
+	return out, nil
 }
 
-// Bundle combines the outputs of every rule into one ARM template.
-func (b *Backend) Bundle(format string, cfg backends.Config, outs []*backends.Output) ([]byte, error) {
-	return []byte("{}\n"), nil
+// Query renders the detection of a processed rule as a query on table.
+// Columns not in a table with a known schema are refused.
+func Query(r *ir.Rule, table *pipeline.Table) (string, error) {
+	x, err := lower.Rule(r, Name)
+	if err != nil {
+		return "", err
+	}
+	e := &emitter{table: table}
+	where, _, err := e.expr(x, false)
+	if err != nil {
+		return "", err
+	}
+	return ident(table.Name) + "\n| where " + where, nil
+}
+
+// logsourceString renders a logsource for messages, e.g.
+// "category=process_creation product=windows".
+func logsourceString(ls ir.LogSource) string {
+	var parts []string
+	for _, kv := range [][2]string{{"category", ls.Category}, {"product", ls.Product}, {"service", ls.Service}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+"="+kv[1])
+		}
+	}
+	if len(parts) == 0 {
+		return "(empty)"
+	}
+	return strings.Join(parts, " ")
 }
 
 var (
