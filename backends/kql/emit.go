@@ -16,9 +16,9 @@ import (
 // Operator precedence levels of printed expressions: a term is wrapped in
 // parentheses when its level is below what its context needs.
 const (
-	precOr  = iota // a or b
-	precAnd        // a and b
-	precAtom       // a predicate or a parenthesised group
+	precOr   = iota // a or b
+	precAnd         // a and b
+	precAtom        // a predicate or a parenthesised group
 )
 
 // emitter prints a lowered expression as a KQL where-clause. It works in
