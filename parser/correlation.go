@@ -109,11 +109,12 @@ func (p *fileParser) corrCondition(n *yaml.Node, c *ir.Correlation, needField bo
 		p.errorf(n, ir.CodeCorrelation, "correlation condition must be a mapping like {gte: 10}, found %s", kindName(n))
 		return nil
 	}
-	hasField := false
+	hasField, hasBound := false, false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolve(n.Content[i+1])
 		switch k.Value {
 		case "gt", "gte", "lt", "lte", "eq", "neq":
+			hasBound = true
 			tag := v.ShortTag()
 			if v.Kind != yaml.ScalarNode || (tag != "!!int" && tag != "!!float") {
 				p.errorf(v, ir.CodeCorrelation, "correlation condition %s needs a number, found %s", k.Value, kindName(v))
@@ -144,7 +145,7 @@ func (p *fileParser) corrCondition(n *yaml.Node, c *ir.Correlation, needField bo
 			p.errorf(k, ir.CodeCorrelation, "unknown correlation condition key %q (want gt, gte, lt, lte, eq, neq, field)", k.Value)
 		}
 	}
-	if len(cc.Bounds) == 0 {
+	if !hasBound {
 		p.errorf(n, ir.CodeCorrelation, "correlation condition needs one of gt, gte, lt, lte, eq, neq")
 	}
 	switch {
