@@ -107,7 +107,9 @@ func TestCorrelationSpecExamples(t *testing.T) {
 		t.Fatalf("found %d examples, the test knows 16", len(blocks))
 	}
 	const head = "title: x\ncorrelation:\n    type: event_count\n    rules: [r]\n    timespan: 1h\n"
-	indent := func(s string) string { return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ") + "\n" }
+	indent := func(s string) string {
+		return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ") + "\n"
+	}
 	ruleHead := "title: x\nlogsource:\n    product: p\n"
 	inputs := []struct {
 		src     string
