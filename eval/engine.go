@@ -1,0 +1,231 @@
+package eval
+
+import (
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/sigconv/sigconv/eval/winevt"
+	"github.com/sigconv/sigconv/ir"
+)
+
+// Engine matches events against compiled rules. It is immutable after
+// Compile and safe for concurrent use.
+type Engine struct {
+	rules      []*rule
+	failed     []int            // indexes of rules that did not compile
+	fieldIDs   map[string]int32 // interned field names
+	fieldNames []string
+	idx        index
+	routes     []*Route // per winevt.Class
+	all        *Route   // every rule: unknown logsource or no routing
+	pool       sync.Pool
+}
+
+// Match is one rule matching one event.
+type Match struct {
+	// Rule is the matching rule.
+	Rule *ir.Rule
+	// Index is the rule's position among Compile's arguments.
+	Index int
+	// Fields are the event's values of the fields the rule tests, in the
+	// order the rule first names them (absent fields are left out).
+	Fields []Field
+}
+
+// Rules returns the number of compiled rules.
+func (e *Engine) Rules() int { return len(e.rules) }
+
+// Failed returns the indexes (among Compile's arguments) of the rules that
+// did not compile.
+func (e *Engine) Failed() []int { return slices.Clone(e.failed) }
+
+// ctx is the per-call scratch state: the event's fields bound to interned
+// ids, folded values and the candidate set. It is pooled per engine.
+type ctx struct {
+	e   *Engine
+	ev  *Event
+	gen uint32
+	// per field id
+	slotGen []uint32
+	slot    []int32 // first event field with that key
+	tail    []int32 // last event field in the chain
+	literal []bool  // the chain holds a literal (non-nested) key
+	bound   []int32 // ids bound in this event
+	// per event field
+	next   []int32
+	fold   []string
+	foldOK []bool
+	// per rule
+	ruleGen []uint32
+	cands   []int32
+}
+
+// first returns the index of the first event value of field id, or -1.
+func (c *ctx) first(id int32) int32 {
+	if id < 0 || c.slotGen[id] != c.gen {
+		return -1
+	}
+	return c.slot[id]
+}
+
+// hasNull reports whether a chain holds a null.
+func (c *ctx) hasNull(first int32) bool {
+	for i := first; i >= 0; i = c.next[i] {
+		if c.ev.Fields[i].Kind == KindNull {
+			return true
+		}
+	}
+	return false
+}
+
+// folded returns the folded text of event field i, computed once per call.
+func (c *ctx) folded(i int32) string {
+	if !c.foldOK[i] {
+		c.fold[i] = fold(c.ev.Fields[i].Text)
+		c.foldOK[i] = true
+	}
+	return c.fold[i]
+}
+
+func (e *Engine) getCtx(ev *Event) *ctx {
+	c := e.pool.Get().(*ctx)
+	c.e = e
+	nf := len(e.fieldNames)
+	if len(c.slotGen) < nf {
+		c.slotGen = make([]uint32, nf)
+		c.slot = make([]int32, nf)
+		c.tail = make([]int32, nf)
+		c.literal = make([]bool, nf)
+	}
+	if len(c.ruleGen) < len(e.rules) {
+		c.ruleGen = make([]uint32, len(e.rules))
+	}
+	c.gen++
+	if c.gen == 0 { // wrapped: forget every stamp
+		clear(c.slotGen)
+		clear(c.ruleGen)
+		c.gen = 1
+	}
+	n := len(ev.Fields)
+	if cap(c.next) < n {
+		c.next = make([]int32, n)
+		c.fold = make([]string, n)
+		c.foldOK = make([]bool, n)
+	}
+	c.next, c.fold, c.foldOK = c.next[:n], c.fold[:n], c.foldOK[:n]
+	clear(c.foldOK)
+	c.ev = ev
+	c.bound = c.bound[:0]
+	c.cands = c.cands[:0]
+	c.bind()
+	return c
+}
+
+func (e *Engine) putCtx(c *ctx) {
+	c.ev = nil
+	clear(c.fold) // drop references to event text
+	e.pool.Put(c)
+}
+
+// bind links every event value whose key a rule uses into a per-field
+// chain. A literal top-level key hides nested values of the same dotted
+// spelling (flat key first, then dotted path).
+func (c *ctx) bind() {
+	for i := range c.ev.Fields {
+		f := &c.ev.Fields[i]
+		id, ok := c.e.fieldIDs[f.Key]
+		if !ok {
+			continue
+		}
+		i32 := int32(i)
+		c.next[i] = -1
+		switch {
+		case c.slotGen[id] != c.gen:
+			c.slotGen[id] = c.gen
+			c.slot[id], c.tail[id], c.literal[id] = i32, i32, !f.Nested
+			c.bound = append(c.bound, id)
+		case c.literal[id] && f.Nested:
+			// hidden by the literal key
+		case !c.literal[id] && !f.Nested:
+			c.slot[id], c.tail[id], c.literal[id] = i32, i32, true
+		default:
+			c.next[c.tail[id]] = i32
+			c.tail[id] = i32
+		}
+	}
+}
+
+// Match returns the rules matching ev, in Compile order. The logsource of
+// a Windows event is inferred from its Channel, Provider_Name and EventID
+// (see winevt.Classify) and only rules whose logsource can apply are
+// tried; other events are tried against every rule.
+func (e *Engine) Match(ev *Event) []Match { return e.MatchRoute(ev, nil) }
+
+// MatchRoute is Match with an explicit routing decision: nil infers the
+// logsource per event, AllRules() disables routing, RouteFor fixes one.
+func (e *Engine) MatchRoute(ev *Event, rt *Route) []Match {
+	c := e.getCtx(ev)
+	defer e.putCtx(c)
+	if rt == nil {
+		rt = e.infer(c)
+	}
+	var out []Match
+	for _, ri := range e.candidates(c, rt) {
+		r := e.rules[ri]
+		if r.cond.eval(c) {
+			out = append(out, e.newMatch(c, r))
+		}
+	}
+	return out
+}
+
+func (e *Engine) newMatch(c *ctx, r *rule) Match {
+	m := Match{Rule: r.src, Index: r.index}
+	for _, id := range r.fields {
+		for i := c.first(id); i >= 0; i = c.next[i] {
+			f := c.ev.Fields[i]
+			f.Key = e.fieldNames[id]
+			m.Fields = append(m.Fields, f)
+		}
+	}
+	return m
+}
+
+// infer picks the route of an event from its Windows fields.
+func (e *Engine) infer(c *ctx) *Route {
+	ch := c.first(e.fieldIDs["Channel"])
+	pr := c.first(e.fieldIDs["Provider_Name"])
+	if ch < 0 && pr < 0 {
+		return e.all
+	}
+	var channel, provider string
+	if ch >= 0 {
+		channel = c.ev.Fields[ch].Text
+	}
+	if pr >= 0 {
+		provider = c.ev.Fields[pr].Text
+	}
+	var id int64
+	hasID := false
+	if i := c.first(e.fieldIDs["EventID"]); i >= 0 {
+		f := &c.ev.Fields[i]
+		switch f.Kind {
+		case KindNumber:
+			id, hasID = int64(f.Num), true
+		case KindString:
+			n, err := strconv.ParseInt(f.Text, 10, 64)
+			id, hasID = n, err == nil
+		}
+	}
+	return e.routes[winevt.Classify(channel, provider, id, hasID)]
+}
+
+// candidates returns, in rule order, the rules of the route that the
+// pre-filter cannot rule out for the event.
+func (e *Engine) candidates(c *ctx, rt *Route) []int32 {
+	e.idx.hits(c, rt)
+	c.cands = append(c.cands, rt.unanchored...)
+	slices.Sort(c.cands)
+	return c.cands
+}

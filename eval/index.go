@@ -1,0 +1,338 @@
+package eval
+
+import (
+	"math"
+)
+
+// The pre-filter. Every rule gets, when possible, an anchor: a set of
+// atoms such that the rule can only match an event in which at least one
+// atom holds. An atom is a fact about one field value that is cheap to
+// look up in a hash table:
+//
+//   - exact: the folded text equals a string (field equals a literal);
+//   - num: the numeric value equals an integer (EventID: 4688);
+//   - gram: the folded text contains a 4-byte string taken from the
+//     rarest part of a literal the value must contain (contains,
+//     startswith, endswith and wildcard patterns).
+//
+// Anchors are derived from the condition: an AND needs the anchor of one
+// operand (the cheapest), an OR the union of all operands' anchors, a NOT
+// none; a search is the OR of its groups, a group the AND of its items.
+// Items that are negated, test null, existence, keywords, regular
+// expressions, CIDRs, numeric ranges or field references give no atom. A
+// rule without an anchor is tried on every event its route admits.
+//
+// Per event, the values of indexed fields are folded once and looked up:
+// one hash probe for exact and num atoms, and for grams a sliding 4-byte
+// window filtered by a Bloom bitset before the hash probe.
+
+type atomKind uint8
+
+const (
+	atomExact atomKind = iota
+	atomNum
+	atomGram
+)
+
+// atom is one pre-filter fact.
+type atom struct {
+	kind  atomKind
+	field int32
+	text  string // atomExact: folded text; atomGram: the literal the gram is taken from
+	num   int64  // atomNum
+	gram  uint32 // atomGram: chosen 4-byte window, big-endian
+}
+
+const (
+	flagExact uint8 = 1 << iota
+	flagNum
+	flagGram
+)
+
+const bloomBits = 18
+
+type exactKey struct {
+	field int32
+	text  string
+}
+
+type numKey struct {
+	field int32
+	num   int64
+}
+
+// index maps atoms to the rules anchored on them.
+type index struct {
+	flags []uint8 // per field id
+	exact map[exactKey][]int32
+	num   map[numKey][]int32
+	grams map[uint64][]int32 // field<<32 | gram
+	bloom []uint64
+}
+
+func gramHash(field int32, g uint32) uint32 {
+	return (g*0x9E3779B1 + uint32(field)*0x85EBCA77) >> (32 - bloomBits)
+}
+
+// commonText lists strings typical of Windows event data; grams found in
+// them are poor filters and are avoided when a literal offers others.
+var commonText = []string{
+	`c:\windows\system32\`, `c:\windows\syswow64\`, `c:\program files (x86)\`, `c:\users\`,
+	`\appdata\local\temp\`, `\appdata\roaming\`, `.exe`, `.dll`, `microsoft`, `hklm\software\`,
+	`hkcu\software\`, `\currentversion\`, `nt authority\system`, `svchost`, `\device\harddiskvolume`,
+	`explorer.exe`, `powershell`, `.com`, `https://`, `http://`, `www.`, `-windows-`, `\registry\machine\`,
+}
+
+// buildIndex computes every rule's anchor and fills the index.
+func (e *Engine) buildIndex() {
+	// Gram frequencies over all literals, so that each literal is
+	// represented by its rarest window.
+	freq := map[uint32]int{}
+	for _, r := range e.rules {
+		forEachItem(r, func(it *item) {
+			for _, lit := range gramLiterals(it) {
+				seen := map[uint32]bool{}
+				for j := 0; j+4 <= len(lit); j++ {
+					g := gramAt(lit, j)
+					if !seen[g] {
+						seen[g] = true
+						freq[g]++
+					}
+				}
+			}
+		})
+	}
+	common := map[uint32]bool{}
+	for _, s := range commonText {
+		for j := 0; j+4 <= len(s); j++ {
+			common[gramAt(s, j)] = true
+		}
+	}
+	b := &anchorBuilder{freq: freq, common: common}
+	x := &e.idx
+	x.flags = make([]uint8, len(e.fieldNames))
+	x.exact = map[exactKey][]int32{}
+	x.num = map[numKey][]int32{}
+	x.grams = map[uint64][]int32{}
+	x.bloom = make([]uint64, (1<<bloomBits)/64)
+	for ri, r := range e.rules {
+		atoms, _, ok := b.node(r.cond)
+		if !ok || len(atoms) == 0 {
+			continue
+		}
+		r.anchor = atoms
+		for _, a := range atoms {
+			rid := int32(ri)
+			switch a.kind {
+			case atomExact:
+				k := exactKey{a.field, a.text}
+				x.exact[k] = appendOnce(x.exact[k], rid)
+				x.flags[a.field] |= flagExact
+			case atomNum:
+				k := numKey{a.field, a.num}
+				x.num[k] = appendOnce(x.num[k], rid)
+				x.flags[a.field] |= flagNum
+			case atomGram:
+				k := uint64(uint32(a.field))<<32 | uint64(a.gram)
+				x.grams[k] = appendOnce(x.grams[k], rid)
+				x.flags[a.field] |= flagGram
+				h := gramHash(a.field, a.gram)
+				x.bloom[h/64] |= 1 << (h % 64)
+			}
+		}
+	}
+}
+
+func appendOnce(s []int32, v int32) []int32 {
+	if n := len(s); n > 0 && s[n-1] == v {
+		return s
+	}
+	return append(s, v)
+}
+
+func gramAt(s string, j int) uint32 {
+	return uint32(s[j])<<24 | uint32(s[j+1])<<16 | uint32(s[j+2])<<8 | uint32(s[j+3])
+}
+
+func forEachItem(r *rule, fn func(*item)) {
+	for _, s := range r.searches {
+		for _, g := range s.groups {
+			for _, it := range g {
+				fn(it)
+			}
+		}
+	}
+}
+
+// gramLiterals returns the folded longest literal of each string pattern
+// of an item that could serve as a gram atom.
+func gramLiterals(it *item) []string {
+	var out []string
+	var walk func(m matcher)
+	walk = func(m matcher) {
+		switch m := m.(type) {
+		case *strMatcher:
+			if m.p.kind != patExact {
+				if l := fold(m.p.longestLit()); len(l) >= 4 {
+					out = append(out, l)
+				}
+			}
+		case *anyOf:
+			for _, a := range m.alts {
+				walk(a)
+			}
+		}
+	}
+	for _, m := range it.vals {
+		walk(m)
+	}
+	return out
+}
+
+type anchorBuilder struct {
+	freq   map[uint32]int
+	common map[uint32]bool
+}
+
+// node returns the anchor of a condition node with its cost (lower is
+// more selective); ok is false when none is known.
+func (b *anchorBuilder) node(n cnode) ([]atom, float64, bool) {
+	switch n := n.(type) {
+	case andNode:
+		return b.best(len(n), func(i int) ([]atom, float64, bool) { return b.node(n[i]) })
+	case orNode:
+		return b.union(len(n), func(i int) ([]atom, float64, bool) { return b.node(n[i]) })
+	case refNode:
+		return b.union(len(n.s.groups), func(i int) ([]atom, float64, bool) {
+			g := n.s.groups[i]
+			return b.best(len(g), func(j int) ([]atom, float64, bool) { return b.item(g[j]) })
+		})
+	}
+	return nil, 0, false // not
+}
+
+func (b *anchorBuilder) best(n int, get func(int) ([]atom, float64, bool)) ([]atom, float64, bool) {
+	var best []atom
+	bestCost, found := math.Inf(1), false
+	for i := 0; i < n; i++ {
+		if atoms, cost, ok := get(i); ok && cost < bestCost {
+			best, bestCost, found = atoms, cost, true
+		}
+	}
+	return best, bestCost, found
+}
+
+func (b *anchorBuilder) union(n int, get func(int) ([]atom, float64, bool)) ([]atom, float64, bool) {
+	if n == 0 {
+		return nil, 0, false // an empty OR never matches, but keep it simple
+	}
+	var all []atom
+	total := 0.0
+	for i := 0; i < n; i++ {
+		atoms, cost, ok := get(i)
+		if !ok {
+			return nil, 0, false
+		}
+		all = append(all, atoms...)
+		total += cost
+	}
+	return all, total, true
+}
+
+func (b *anchorBuilder) item(it *item) ([]atom, float64, bool) {
+	if it.kind != itemValues || it.negate || it.hasNull || it.field < 0 || len(it.vals) == 0 {
+		return nil, 0, false
+	}
+	get := func(i int) ([]atom, float64, bool) { return b.matcher(it.field, it.vals[i]) }
+	if it.all {
+		return b.best(len(it.vals), get)
+	}
+	return b.union(len(it.vals), get)
+}
+
+func (b *anchorBuilder) matcher(field int32, m matcher) ([]atom, float64, bool) {
+	switch m := m.(type) {
+	case *strMatcher:
+		if m.p.kind == patExact {
+			return []atom{{kind: atomExact, field: field, text: fold(m.p.lit)}}, 1, true
+		}
+		lit := fold(m.p.longestLit())
+		if len(lit) < 4 {
+			return nil, 0, false
+		}
+		bestG, bestCost := uint32(0), math.Inf(1)
+		for j := 0; j+4 <= len(lit); j++ {
+			g := gramAt(lit, j)
+			cost := 1 + float64(b.freq[g])/8
+			if b.common[g] {
+				cost += 20
+			}
+			if cost < bestCost {
+				bestG, bestCost = g, cost
+			}
+		}
+		return []atom{{kind: atomGram, field: field, text: lit, gram: bestG}}, bestCost, true
+	case *numEq:
+		if m.v == math.Trunc(m.v) && math.Abs(m.v) < 1e15 {
+			return []atom{{kind: atomNum, field: field, num: int64(m.v)}}, 1, true
+		}
+	case *boolEq:
+		text := "false"
+		if m.v {
+			text = "true"
+		}
+		return []atom{{kind: atomExact, field: field, text: text}}, 1, true
+	case *anyOf:
+		return b.union(len(m.alts), func(i int) ([]atom, float64, bool) { return b.matcher(field, m.alts[i]) })
+	}
+	return nil, 0, false
+}
+
+// hits adds to c.cands every rule of the route with an atom that holds.
+func (x *index) hits(c *ctx, rt *Route) {
+	add := func(rules []int32) {
+		for _, r := range rules {
+			if c.ruleGen[r] != c.gen {
+				c.ruleGen[r] = c.gen
+				if rt.ok[r] {
+					c.cands = append(c.cands, r)
+				}
+			}
+		}
+	}
+	for _, id := range c.bound {
+		fl := x.flags[id]
+		if fl == 0 {
+			continue
+		}
+		for i := c.slot[id]; i >= 0; i = c.next[i] {
+			f := &c.ev.Fields[i]
+			if !f.hasText() {
+				continue
+			}
+			if fl&flagNum != 0 {
+				if n, ok := numValue(f); ok && n == math.Trunc(n) && math.Abs(n) < 1e15 {
+					add(x.num[numKey{id, int64(n)}])
+				}
+			}
+			if fl&(flagExact|flagGram) == 0 {
+				continue
+			}
+			v := c.folded(i)
+			if fl&flagExact != 0 {
+				add(x.exact[exactKey{id, v}])
+			}
+			if fl&flagGram != 0 && len(v) >= 4 {
+				g := uint32(v[0])<<16 | uint32(v[1])<<8 | uint32(v[2])
+				for j := 3; j < len(v); j++ {
+					g = g<<8 | uint32(v[j])
+					h := gramHash(id, g)
+					if x.bloom[h/64]&(1<<(h%64)) != 0 {
+						add(x.grams[uint64(uint32(id))<<32|uint64(g)])
+					}
+				}
+			}
+		}
+	}
+}
+

@@ -1,0 +1,320 @@
+package eval
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// SyntaxError is a malformed JSON event. Offset is the byte offset of the
+// problem in the event's text.
+type SyntaxError struct {
+	Offset int    // byte offset in the input
+	Msg    string // what is wrong
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("offset %d: %s", e.Offset, e.Msg) }
+
+// maxDepth bounds nesting so that hostile input cannot exhaust the stack.
+const maxDepth = 512
+
+// decoder is a small JSON parser that writes flattened fields directly,
+// without building maps. Unescaped strings and top-level keys are
+// substrings of one copy of the input, so a typical event costs a handful
+// of allocations.
+type decoder struct {
+	s   string
+	i   int
+	out []Field
+}
+
+// DecodeEvent parses one JSON object into an event. Nested objects become
+// dotted keys, array elements share their array's key. With flat set to
+// FlattenWinEvt or FlattenAuto (for an EVTX-shaped event) the Windows
+// event is flattened, see FlattenWindows.
+func DecodeEvent(data []byte, flat Flatten) (*Event, error) {
+	d := decoder{s: string(data)}
+	d.ws()
+	if d.i >= len(d.s) || d.s[d.i] != '{' {
+		if d.i >= len(d.s) {
+			return nil, &SyntaxError{d.i, "empty input"}
+		}
+		return nil, &SyntaxError{d.i, "event is not a JSON object"}
+	}
+	d.out = make([]Field, 0, 32)
+	if err := d.object("", false, 0); err != nil {
+		return nil, err
+	}
+	d.ws()
+	if d.i < len(d.s) {
+		return nil, &SyntaxError{d.i, "unexpected data after the event"}
+	}
+	ev := &Event{Fields: d.out}
+	if flat == FlattenWinEvt || (flat == FlattenAuto && isWinEvt(ev)) {
+		FlattenWindows(ev)
+	}
+	return ev, nil
+}
+
+func (d *decoder) ws() {
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) errf(format string, args ...any) error {
+	return &SyntaxError{Offset: d.i, Msg: fmt.Sprintf(format, args...)}
+}
+
+// object parses an object at d.i ('{').
+func (d *decoder) object(prefix string, nested bool, depth int) error {
+	if depth > maxDepth {
+		return d.errf("nesting deeper than %d", maxDepth)
+	}
+	d.i++ // '{'
+	d.ws()
+	if d.i < len(d.s) && d.s[d.i] == '}' {
+		d.i++
+		return nil
+	}
+	for {
+		d.ws()
+		if d.i >= len(d.s) || d.s[d.i] != '"' {
+			return d.errf("expected a string key")
+		}
+		k, err := d.str()
+		if err != nil {
+			return err
+		}
+		if prefix != "" {
+			k = prefix + "." + k
+		}
+		d.ws()
+		if d.i >= len(d.s) || d.s[d.i] != ':' {
+			return d.errf("expected ':' after key")
+		}
+		d.i++
+		d.ws()
+		if err := d.value(k, nested, depth+1); err != nil {
+			return err
+		}
+		d.ws()
+		if d.i >= len(d.s) {
+			return d.errf("unterminated object")
+		}
+		switch d.s[d.i] {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			return nil
+		default:
+			return d.errf("expected ',' or '}' in object")
+		}
+	}
+}
+
+// value parses any value and appends its fields under key.
+func (d *decoder) value(key string, nested bool, depth int) error {
+	if d.i >= len(d.s) {
+		return d.errf("unexpected end of input")
+	}
+	switch c := d.s[d.i]; {
+	case c == '{':
+		d.out = append(d.out, Field{Key: key, Kind: KindObject, Nested: nested})
+		return d.object(key, true, depth)
+	case c == '[':
+		if depth > maxDepth {
+			return d.errf("nesting deeper than %d", maxDepth)
+		}
+		d.out = append(d.out, Field{Key: key, Kind: KindArray, Nested: nested})
+		d.i++
+		d.ws()
+		if d.i < len(d.s) && d.s[d.i] == ']' {
+			d.i++
+			return nil
+		}
+		for {
+			d.ws()
+			if err := d.value(key, nested, depth+1); err != nil {
+				return err
+			}
+			d.ws()
+			if d.i >= len(d.s) {
+				return d.errf("unterminated array")
+			}
+			switch d.s[d.i] {
+			case ',':
+				d.i++
+			case ']':
+				d.i++
+				return nil
+			default:
+				return d.errf("expected ',' or ']' in array")
+			}
+		}
+	case c == '"':
+		s, err := d.str()
+		if err != nil {
+			return err
+		}
+		d.out = append(d.out, Field{Key: key, Kind: KindString, Text: s, Nested: nested})
+	case c == 't' || c == 'f' || c == 'n':
+		for _, lit := range [...]string{"true", "false", "null"} {
+			if len(d.s)-d.i >= len(lit) && d.s[d.i:d.i+len(lit)] == lit {
+				d.i += len(lit)
+				if lit == "null" {
+					d.out = append(d.out, Field{Key: key, Kind: KindNull, Nested: nested})
+				} else {
+					d.out = append(d.out, Field{Key: key, Kind: KindBool, Text: lit, Nested: nested})
+				}
+				return nil
+			}
+		}
+		return d.errf("invalid literal")
+	case c == '-' || ('0' <= c && c <= '9'):
+		start := d.i
+		if c == '-' {
+			d.i++
+		}
+		digits := d.i
+		for d.i < len(d.s) && isNumByte(d.s[d.i]) {
+			d.i++
+		}
+		text := d.s[start:d.i]
+		if d.i == digits {
+			return d.errf("invalid number")
+		}
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
+				return &SyntaxError{start, "invalid number " + strconv.Quote(text)}
+			}
+		}
+		d.out = append(d.out, Field{Key: key, Kind: KindNumber, Text: text, Num: f, Nested: nested})
+	default:
+		return d.errf("unexpected character %q", c)
+	}
+	return nil
+}
+
+func isNumByte(c byte) bool {
+	return ('0' <= c && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
+}
+
+// str parses a string at d.i ('"'). Strings without escapes are returned
+// as substrings of the input.
+func (d *decoder) str() (string, error) {
+	d.i++ // opening quote
+	start := d.i
+	for d.i < len(d.s) {
+		c := d.s[d.i]
+		if c == '"' {
+			s := d.s[start:d.i]
+			d.i++
+			return s, nil
+		}
+		if c == '\\' {
+			return d.strSlow(start)
+		}
+		if c < 0x20 {
+			return "", d.errf("control character in string")
+		}
+		d.i++
+	}
+	return "", d.errf("unterminated string")
+}
+
+// strSlow decodes a string holding escapes, starting over at start.
+func (d *decoder) strSlow(start int) (string, error) {
+	b := make([]byte, 0, d.i-start+16)
+	b = append(b, d.s[start:d.i]...)
+	for d.i < len(d.s) {
+		c := d.s[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			return string(b), nil
+		case c < 0x20:
+			return "", d.errf("control character in string")
+		case c != '\\':
+			b = append(b, c)
+			d.i++
+			continue
+		}
+		if d.i+1 >= len(d.s) {
+			break
+		}
+		e := d.s[d.i+1]
+		d.i += 2
+		switch e {
+		case '"', '\\', '/':
+			b = append(b, e)
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, ok := d.hex4()
+			if !ok {
+				return "", d.errf("invalid \\u escape")
+			}
+			if utf16.IsSurrogate(r) {
+				r2 := utf8.RuneError
+				if d.i+1 < len(d.s) && d.s[d.i] == '\\' && d.s[d.i+1] == 'u' {
+					save := d.i
+					d.i += 2
+					if lo, ok := d.hex4(); ok {
+						if dec := utf16.DecodeRune(r, lo); dec != utf8.RuneError {
+							r2 = dec
+						} else {
+							d.i = save
+						}
+					} else {
+						d.i = save
+					}
+				}
+				r = r2
+			}
+			b = utf8.AppendRune(b, r)
+		default:
+			d.i -= 2
+			return "", d.errf("invalid escape \\%c", e)
+		}
+	}
+	return "", d.errf("unterminated string")
+}
+
+func (d *decoder) hex4() (rune, bool) {
+	if d.i+4 > len(d.s) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(d.s[d.i : d.i+4]) {
+		r <<= 4
+		switch {
+		case '0' <= c && c <= '9':
+			r |= rune(c - '0')
+		case 'a' <= c && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case 'A' <= c && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		default:
+			return 0, false
+		}
+	}
+	d.i += 4
+	return r, true
+}

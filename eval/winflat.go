@@ -1,0 +1,73 @@
+package eval
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sigconv/sigconv/eval/winevt"
+)
+
+// Flatten selects how decoded events are reshaped before matching.
+type Flatten int
+
+// The flatten modes.
+const (
+	// FlattenAuto flattens events that look like EVTX rendered as JSON
+	// (a top-level "Event" object holding "System").
+	FlattenAuto Flatten = iota
+	// FlattenNone keeps events as they are.
+	FlattenNone
+	// FlattenWinEvt always applies the Windows flattening.
+	FlattenWinEvt
+)
+
+// ParseFlatten parses "auto", "none" or "winevt".
+func ParseFlatten(s string) (Flatten, error) {
+	switch s {
+	case "", "auto":
+		return FlattenAuto, nil
+	case "none":
+		return FlattenNone, nil
+	case "winevt":
+		return FlattenWinEvt, nil
+	}
+	return 0, fmt.Errorf("unknown flatten mode %q (want auto, none or winevt)", s)
+}
+
+// isWinEvt reports whether the event is EVTX rendered as JSON.
+func isWinEvt(ev *Event) bool {
+	if len(ev.Fields) == 0 || ev.Fields[0].Key != "Event" || ev.Fields[0].Kind != KindObject {
+		return false
+	}
+	for i := 1; i < len(ev.Fields) && i < 8; i++ {
+		if strings.HasPrefix(ev.Fields[i].Key, "Event.System") {
+			return true
+		}
+	}
+	return false
+}
+
+// FlattenWindows rewrites the keys of an EVTX-as-JSON event in place with
+// winevt.FlattenKey, so that EventID, Channel, Provider_Name, Computer and
+// every EventData and UserData value are top-level fields, and drops the
+// values that carry no data (container objects, XML namespaces). Fields
+// outside the "Event" object are kept as they are.
+func FlattenWindows(ev *Event) {
+	out := ev.Fields[:0]
+	for _, f := range ev.Fields {
+		if f.Key != "Event" && !strings.HasPrefix(f.Key, "Event.") {
+			out = append(out, f)
+			continue
+		}
+		if f.Kind == KindObject {
+			continue
+		}
+		name, ok := winevt.FlattenKey(f.Key)
+		if !ok {
+			continue
+		}
+		f.Key, f.Nested = name, false
+		out = append(out, f)
+	}
+	ev.Fields = out
+}
