@@ -62,11 +62,11 @@ func (e *Engine) fieldID(name string) int32 {
 // rule is a compiled rule.
 type rule struct {
 	src      *ir.Rule
-	index    int        // position in Compile's arguments
-	cond     cnode      // the whole condition
-	searches []*search  // in source order
-	fields   []int32    // ids of the fields the rule tests, in first-use order
-	anchor   []atom     // pre-filter: the rule can only match if one atom holds; nil when none is known
+	index    int       // position in Compile's arguments
+	cond     cnode     // the whole condition
+	searches []*search // in source order
+	fields   []int32   // ids of the fields the rule tests, in first-use order
+	anchor   []atom    // pre-filter: the rule can only match if one atom holds; nil when none is known
 	ls       ir.LogSource
 }
 

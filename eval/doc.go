@@ -42,7 +42,7 @@
 //     ir.Encode; every variant is an alternative. Values produced by base64
 //     or base64offset are compared case-sensitively, because base64 text is
 //     case-significant (a case-insensitive match would find other bytes).
-//   - null matches a missing field or a JSON null; '' matches only an empty
+//   - null matches a missing field or a JSON null; ” matches only an empty
 //     string; exists: true is true when the key is present, whatever its
 //     value (also null), as the specification says.
 //   - Numbers: a rule number equals an event number of the same value or a

@@ -38,7 +38,9 @@ type Field struct {
 }
 
 // hasText reports whether string matchers apply to the field.
-func (f *Field) hasText() bool { return f.Kind == KindString || f.Kind == KindNumber || f.Kind == KindBool }
+func (f *Field) hasText() bool {
+	return f.Kind == KindString || f.Kind == KindNumber || f.Kind == KindBool
+}
 
 // Event is one decoded event: its values flattened in document order. An
 // Event is immutable once built; it may be matched by several goroutines.

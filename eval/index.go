@@ -335,4 +335,3 @@ func (x *index) hits(c *ctx, rt *Route) {
 		}
 	}
 }
-
