@@ -21,6 +21,16 @@ type Result struct {
 	// Applied records which processing items applied, for explain and
 	// for processing_item_applied conditions, in application order.
 	Applied []Applied
+	// Fields tells, per field of the input rule in order of appearance,
+	// what the pipelines made of it (for unmapped-field reports).
+	Fields []FieldMapping
+	// LogsourceMapped is true when an item with a logsource rule condition
+	// applied, i.e. some pipeline knows the rule's log source.
+	LogsourceMapped bool
+	// Expressions holds the query expressions that
+	// query_expression_placeholders put in place of placeholder values,
+	// keyed by the value they replace; see Expression.
+	Expressions map[ir.Value]string
 }
 
 // Well-known State keys.
@@ -70,4 +80,13 @@ type Applied struct {
 	Type     string // transformation type
 	Pipeline string // pipeline name
 	Detail   string // what it changed, human-readable
+}
+
+// FieldMapping tells what one field of the input rule became.
+type FieldMapping struct {
+	Field   string   // field name in the input rule
+	Target  []string // field names in the processed rule, in order
+	Mapped  bool     // whether a field name mapping changed or confirmed it
+	Dropped bool     // whether every detection item on it was removed
+	By      []string // ids (or type@position) of the items that mapped it
 }

@@ -1,0 +1,330 @@
+package pipeline
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sigconv/sigconv/ir"
+)
+
+// Chain is an ordered list of pipelines applied one after another, as
+// pySigma's resolver orders them: by priority (lower first), pipelines of
+// equal priority in the order given. A Chain is immutable and safe for
+// concurrent use.
+type Chain struct {
+	pipes  []*Pipeline
+	tables map[string]*Table
+}
+
+// NewChain orders ps by priority (stable) and returns the chain. Nil
+// pipelines are skipped. When several pipelines declare a table of the
+// same name, the one applied last wins.
+func NewChain(ps ...*Pipeline) *Chain {
+	c := &Chain{tables: map[string]*Table{}}
+	for _, p := range ps {
+		if p != nil {
+			c.pipes = append(c.pipes, p)
+		}
+	}
+	sort.SliceStable(c.pipes, func(i, j int) bool { return c.pipes[i].Priority < c.pipes[j].Priority })
+	for _, p := range c.pipes {
+		for _, t := range p.Tables {
+			c.tables[t.Name] = t
+		}
+	}
+	return c
+}
+
+// Pipelines returns the chain's pipelines in application order.
+func (c *Chain) Pipelines() []*Pipeline { return append([]*Pipeline(nil), c.pipes...) }
+
+// Table returns the table of the given name declared by any pipeline of the
+// chain, or nil.
+func (c *Chain) Table(name string) *Table { return c.tables[name] }
+
+// applyState is the processing state of one rule going through a chain.
+type applyState struct {
+	chain *Chain
+	rule  *ir.Rule        // the copy being rewritten, or nil for a correlation
+	corr  *ir.Correlation // the correlation copy, or nil for a rule
+	refs  []*ir.Rule      // rules a correlation refers to (for logsource conditions)
+	res   *Result
+	cur   *item // item being applied
+
+	ruleApplied  map[string]bool
+	itemApplied  map[*ir.Item]map[string]bool
+	fieldApplied map[string]map[string]bool
+	track        map[*ir.Item]*fieldTrack
+	condSeq      int
+	notes        []string
+	logsource    bool
+}
+
+// fieldTrack follows one detection item's field from the input rule.
+type fieldTrack struct {
+	orig   string // field name in the input rule
+	mapped bool   // a field name mapping changed or confirmed it
+	by     []string
+}
+
+func (s *applyState) meta() *ir.Meta {
+	if s.rule != nil {
+		return &s.rule.Meta
+	}
+	return &s.corr.Meta
+}
+
+// note records what the current item changed, for Result.Applied.
+func (s *applyState) note(format string, args ...any) {
+	s.notes = append(s.notes, fmt.Sprintf(format, args...))
+}
+
+// itemID is the current item's id, or a generated one naming its position.
+func (it *item) label() string {
+	if it.id != "" {
+		return it.id
+	}
+	return it.typ + "@" + it.pos.String()
+}
+
+// Apply runs every pipeline of the chain on a copy of r and returns the
+// result. r is never modified. An error is an *ir.Error naming the rule or
+// detection item (rule_failure, detection_item_failure, ...) or the
+// pipeline item that failed.
+func (c *Chain) Apply(r *ir.Rule) (*Result, error) {
+	s := c.newState()
+	s.rule = ir.CloneRule(r)
+	s.res.Rule = s.rule
+	ir.WalkItems(s.rule.Detection, func(_ *ir.Search, _ *ir.Group, it *ir.Item) bool {
+		if it.Field != "" {
+			s.track[it] = &fieldTrack{orig: it.Field}
+		}
+		return true
+	})
+	orig := ir.FieldNames(r.Detection)
+	if err := s.run(); err != nil {
+		return nil, err
+	}
+	s.res.Fields = s.fieldMappings(orig)
+	s.res.LogsourceMapped = s.logsource
+	return s.res, nil
+}
+
+// CorrelationResult is a correlation rule after the chain was applied.
+type CorrelationResult struct {
+	Correlation *ir.Correlation // rewritten copy; the input is never modified
+	State       map[string]any  // processing state (set_state)
+	Applied     []Applied       // processing items that applied
+}
+
+// ApplyCorrelation runs the chain on a copy of c: field name
+// transformations rewrite group-by fields, alias fields and the condition
+// field; rule conditions see the correlation (is_sigma_correlation_rule,
+// rule_attribute, tag, ...), and logsource conditions match when any of
+// refs (the referenced rules, optional) matches.
+func (c *Chain) ApplyCorrelation(corr *ir.Correlation, refs ...*ir.Rule) (*CorrelationResult, error) {
+	s := c.newState()
+	s.corr = ir.CloneCorrelation(corr)
+	s.refs = refs
+	if err := s.run(); err != nil {
+		return nil, err
+	}
+	return &CorrelationResult{Correlation: s.corr, State: s.res.State, Applied: s.res.Applied}, nil
+}
+
+func (c *Chain) newState() *applyState {
+	return &applyState{
+		chain:        c,
+		res:          &Result{State: map[string]any{}},
+		ruleApplied:  map[string]bool{},
+		itemApplied:  map[*ir.Item]map[string]bool{},
+		fieldApplied: map[string]map[string]bool{},
+		track:        map[*ir.Item]*fieldTrack{},
+	}
+}
+
+func (s *applyState) run() error {
+	for _, p := range s.chain.pipes {
+		for _, it := range p.items {
+			if err := s.applyItem(it); err != nil {
+				return err
+			}
+		}
+		for _, pi := range p.post {
+			pi.collect(s, &s.res.Postprocess)
+		}
+	}
+	return nil
+}
+
+// applyItem applies one transformation item when its rule conditions match.
+func (s *applyState) applyItem(it *item) error {
+	if !it.rule.eval(func(c ruleCondition) bool { return c.matchRule(s) }) {
+		return nil
+	}
+	prev, prevNotes := s.cur, s.notes
+	s.cur, s.notes = it, nil
+	err := it.t.apply(s, it)
+	notes := s.notes
+	s.cur, s.notes = prev, prevNotes
+	if err != nil {
+		return err
+	}
+	if it.id != "" {
+		s.ruleApplied[it.id] = true
+	}
+	if it.logsource {
+		s.logsource = true
+	}
+	s.res.Applied = append(s.res.Applied, Applied{
+		ID: it.id, Type: it.typ, Pipeline: it.pipe.Name, Detail: strings.Join(notes, "; "),
+	})
+	return nil
+}
+
+// matchDetectionItem evaluates the item's detection item and field name
+// conditions on a detection item.
+func (s *applyState) matchDetectionItem(it *item, d *ir.Item) bool {
+	return it.det.eval(func(c itemCondition) bool { return c.matchItem(s, d) }) &&
+		it.field.eval(func(c fieldCondition) bool { return c.matchField(s, d.Field) })
+}
+
+// matchFieldName evaluates the item's field name conditions on a name
+// outside detection items (fields list, correlation fields).
+func (s *applyState) matchFieldName(it *item, name string) bool {
+	return it.field.eval(func(c fieldCondition) bool { return c.matchField(s, name) })
+}
+
+// markItem records that the current item applied to detection item d.
+func (s *applyState) markItem(d *ir.Item) {
+	if s.cur == nil || s.cur.id == "" {
+		return
+	}
+	m := s.itemApplied[d]
+	if m == nil {
+		m = map[string]bool{}
+		s.itemApplied[d] = m
+	}
+	m[s.cur.id] = true
+}
+
+// derive makes n inherit d's tracking (applied ids, field origin).
+func (s *applyState) derive(d, n *ir.Item) {
+	if d == n {
+		return
+	}
+	if m := s.itemApplied[d]; m != nil {
+		c := make(map[string]bool, len(m))
+		for k, v := range m {
+			c[k] = v
+		}
+		s.itemApplied[n] = c
+	}
+	if t := s.track[d]; t != nil {
+		c := *t
+		c.by = append([]string(nil), t.by...)
+		s.track[n] = &c
+	}
+}
+
+// rewriteItems replaces every detection item by alternatives: fn returns
+// nil to keep the item, or a list of alternatives (OR), each an AND-list of
+// items that takes the item's place in its group. Groups are multiplied
+// out so that the result stays an OR of AND-groups.
+func (s *applyState) rewriteItems(fn func(d *ir.Item) ([][]*ir.Item, error)) error {
+	if s.rule == nil || s.rule.Detection == nil {
+		return nil
+	}
+	for _, sr := range s.rule.Detection.Searches {
+		var groups []*ir.Group
+		changed := false
+		for _, g := range sr.Groups {
+			partial := [][]*ir.Item{nil}
+			for _, d := range g.Items {
+				alts, err := fn(d)
+				if err != nil {
+					return err
+				}
+				if alts == nil {
+					alts = [][]*ir.Item{{d}}
+				} else {
+					changed = true
+				}
+				if len(partial)*len(alts) > ir.MaxExpansions {
+					return ir.Errorf(d.Pos, ir.CodeLimit, "pipeline item %s: search %s expands into more than %d alternatives", s.cur.label(), sr.Name, ir.MaxExpansions)
+				}
+				next := make([][]*ir.Item, 0, len(partial)*len(alts))
+				for _, p := range partial {
+					for _, a := range alts {
+						row := make([]*ir.Item, 0, len(p)+len(a))
+						row = append(append(row, p...), a...)
+						next = append(next, row)
+					}
+				}
+				partial = next
+			}
+			for i, p := range partial {
+				items := p
+				if len(partial) > 1 && i > 0 {
+					// Items shared between multiplied groups are copied so
+					// that later transformations see separate nodes.
+					items = make([]*ir.Item, len(p))
+					for j, d := range p {
+						items[j] = ir.CloneItem(d)
+						s.derive(d, items[j])
+					}
+				}
+				groups = append(groups, &ir.Group{Pos: g.Pos, Items: items})
+			}
+		}
+		if changed {
+			sr.Groups = groups
+		}
+	}
+	return nil
+}
+
+// fieldMappings summarises, per field of the input rule, what it became.
+func (s *applyState) fieldMappings(orig []string) []FieldMapping {
+	idx := map[string]int{}
+	out := make([]FieldMapping, len(orig))
+	for i, f := range orig {
+		idx[f] = i
+		out[i] = FieldMapping{Field: f, Dropped: true}
+	}
+	ir.WalkItems(s.rule.Detection, func(_ *ir.Search, _ *ir.Group, d *ir.Item) bool {
+		t := s.track[d]
+		if t == nil {
+			return true
+		}
+		i, ok := idx[t.orig]
+		if !ok {
+			return true
+		}
+		fm := &out[i]
+		fm.Dropped = false
+		if t.mapped {
+			fm.Mapped = true
+		}
+		if d.Field != "" && !contains(fm.Target, d.Field) {
+			fm.Target = append(fm.Target, d.Field)
+		}
+		for _, b := range t.by {
+			if !contains(fm.By, b) {
+				fm.By = append(fm.By, b)
+			}
+		}
+		return true
+	})
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,269 @@
+package pipeline
+
+import (
+	"fmt"
+
+	"github.com/sigconv/sigconv/ir"
+	"gopkg.in/yaml.v3"
+)
+
+// Pipeline is one loaded processing pipeline: pySigma's YAML format plus
+// sigconv's extensions (see docs/pipelines.md). It is compiled once (regular
+// expressions, maps, parsed detection items) and may be applied to any
+// number of rules, concurrently.
+type Pipeline struct {
+	Name        string         // name, or the file name when the file has none
+	Description string         // description (sigconv extension), or ""
+	Priority    int            // ordering among chained pipelines; lower first
+	File        string         // file name as given to Load
+	Vars        map[string]any // vars, for value_placeholders
+	// Tables are the target tables declared under tables: (sigconv
+	// extension), in source order.
+	Tables []*Table
+	// AllowedBackends lists the targets the pipeline is meant for (pySigma
+	// allowed_backends), or nil for any.
+	AllowedBackends []string
+
+	items      []*item
+	post       []*postItem
+	finalizers []*Finalizer
+}
+
+// Items returns a short description of each transformation item, in order,
+// for listings and explain output.
+func (p *Pipeline) Items() []ItemInfo {
+	out := make([]ItemInfo, len(p.items))
+	for i, it := range p.items {
+		out[i] = ItemInfo{ID: it.id, Type: it.typ, Pos: it.pos, Conditions: it.condText}
+	}
+	return out
+}
+
+// ItemInfo describes one transformation item of a pipeline.
+type ItemInfo struct {
+	ID         string // id, or ""
+	Type       string // transformation type
+	Pos        ir.Pos // position of the item in the pipeline file
+	Conditions string // the item's conditions in short text form, or ""
+}
+
+// item is one compiled transformation item.
+type item struct {
+	id       string
+	typ      string
+	pos      ir.Pos
+	pipe     *Pipeline
+	rule     condSet[ruleCondition]
+	det      condSet[itemCondition]
+	field    condSet[fieldCondition]
+	t        transformation
+	condText string
+	// logsource is set when the item's rule conditions include a positive
+	// logsource condition; its application means the pipeline knows the
+	// rule's log source (used for coverage reports).
+	logsource bool
+}
+
+// reserved keys of a transformation item; every other key is a parameter.
+var itemKeys = map[string]bool{
+	"id": true, "type": true,
+	"rule_conditions": true, "rule_cond_expr": true, "rule_cond_op": true, "rule_cond_not": true,
+	"detection_item_conditions": true, "detection_item_cond_expr": true, "detection_item_cond_op": true, "detection_item_cond_not": true,
+	"field_name_conditions": true, "field_name_cond_expr": true, "field_name_cond_op": true, "field_name_cond_not": true,
+}
+
+// Load parses a pipeline in pySigma's YAML format. name is the file name used
+// in error positions. Every problem is reported with file:line:col; an
+// unknown transformation, condition, postprocessing or finalizer type or an
+// unknown parameter is an error, never ignored. The error is an
+// ir.ErrorList.
+func Load(name string, src []byte) (*Pipeline, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, ir.ErrorList{&ir.Error{Pos: ir.Pos{File: name}, Code: ir.CodeYAML, Msg: err.Error(), Err: err}}
+	}
+	l := &loader{file: name}
+	p := &Pipeline{File: name, Name: name}
+	root := resolve(&doc)
+	kv, ok := l.mapping(root, "a pipeline")
+	if !ok || root == nil {
+		if root == nil {
+			l.errorf(root, "empty pipeline file")
+		}
+		return nil, l.errs
+	}
+	var tables, trans, post, fin *yaml.Node
+	for _, e := range kv {
+		switch e.Key {
+		case "name":
+			if s, _ := l.str(e.Value, "name"); s != "" {
+				p.Name = s
+			}
+		case "description":
+			p.Description, _ = l.str(e.Value, "description")
+		case "priority":
+			p.Priority, _ = l.integer(e.Value, "priority")
+		case "vars":
+			if v, ok := plain(e.Value).(map[string]any); ok {
+				p.Vars = v
+			} else if resolve(e.Value).Tag != "!!null" {
+				l.errorf(e.Value, "vars must be a mapping")
+			}
+		case "allowed_backends":
+			p.AllowedBackends, _ = l.strs(e.Value, "allowed_backends")
+		case "tables":
+			tables = e.Value
+		case "transformations":
+			trans = e.Value
+		case "postprocessing":
+			post = e.Value
+		case "finalizers":
+			fin = e.Value
+		default:
+			l.errorf(e.KeyN, "unknown pipeline key %q (known: name, description, priority, vars, allowed_backends, tables, transformations, postprocessing, finalizers)", e.Key)
+		}
+	}
+	p.Tables = l.tables(tables)
+	items, _ := l.sequence(trans, "transformations", false)
+	for _, n := range items {
+		if it := l.item(p, n); it != nil {
+			p.items = append(p.items, it)
+		}
+	}
+	posts, _ := l.sequence(post, "postprocessing", false)
+	for _, n := range posts {
+		if it := l.postItem(p, n); it != nil {
+			p.post = append(p.post, it)
+		}
+	}
+	fins, _ := l.sequence(fin, "finalizers", false)
+	for _, n := range fins {
+		if f := l.finalizer(n); f != nil {
+			p.finalizers = append(p.finalizers, f)
+		}
+	}
+	if len(l.errs) > 0 {
+		l.errs.Sort()
+		return nil, l.errs
+	}
+	return p, nil
+}
+
+// tables reads the tables: extension: TableName → Column → type.
+func (l *loader) tables(n *yaml.Node) []*Table {
+	kv, _ := l.mapping(n, "tables")
+	var out []*Table
+	for _, e := range kv {
+		t := &Table{Name: e.Key}
+		cols, _ := l.mapping(e.Value, "table "+e.Key)
+		for _, c := range cols {
+			typ, _ := l.str(c.Value, "column type")
+			if !validColumnType(typ) {
+				l.errorf(c.Value, "table %s column %s: unknown type %q (want string, int, long, real, bool, datetime, dynamic, guid or timespan)", e.Key, c.Key, typ)
+			}
+			t.Columns = append(t.Columns, Column{Name: c.Key, Type: typ})
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func validColumnType(t string) bool {
+	switch t {
+	case "string", "int", "long", "real", "bool", "datetime", "dynamic", "guid", "timespan":
+		return true
+	}
+	return false
+}
+
+// table returns the declared table with the given name, or nil.
+func (p *Pipeline) table(name string) *Table {
+	for _, t := range p.Tables {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// item compiles one transformation item.
+func (l *loader) item(p *Pipeline, n *yaml.Node) *item {
+	kv, ok := l.mapping(n, "a transformation")
+	if !ok {
+		return nil
+	}
+	it := &item{pipe: p, pos: l.pos(n)}
+	get := func(k string) *yaml.Node {
+		for _, e := range kv {
+			if e.Key == k {
+				return e.Value
+			}
+		}
+		return nil
+	}
+	it.id, _ = l.str(get("id"), "id")
+	typN := get("type")
+	if typN == nil {
+		l.errorf(n, "transformation without type")
+		return nil
+	}
+	it.typ, _ = l.str(typN, "type")
+	it.rule = compileConds(l, kv, "rule", l.ruleCondition)
+	it.det = compileConds(l, kv, "detection_item", l.itemCondition)
+	it.field = compileConds(l, kv, "field_name", l.fieldCondition)
+	it.condText = condSummary(kv)
+	for _, c := range it.rule.all() {
+		if _, ok := c.(*logsourceCond); ok && !it.rule.not {
+			it.logsource = true
+		}
+	}
+	prm := l.newParams(n, "transformation "+it.typ, kv, itemKeys)
+	t, known := l.transformation(it.typ, prm, p)
+	if !known {
+		l.errorf(typN, "unknown transformation type %q", it.typ)
+		return nil
+	}
+	prm.finish()
+	it.t = t
+	return it
+}
+
+// condSummary renders an item's conditions briefly, for explain output.
+func condSummary(kv []keyValue) string {
+	s := ""
+	for _, e := range kv {
+		switch e.Key {
+		case "rule_conditions", "detection_item_conditions", "field_name_conditions":
+			b, _ := yaml.Marshal(plain(e.Value))
+			if s != "" {
+				s += "; "
+			}
+			s += fmt.Sprintf("%s: %s", e.Key, flowText(b))
+		case "rule_cond_expr", "detection_item_cond_expr", "field_name_cond_expr", "rule_cond_op",
+			"detection_item_cond_op", "field_name_cond_op", "rule_cond_not", "detection_item_cond_not", "field_name_cond_not":
+			if s != "" {
+				s += "; "
+			}
+			s += fmt.Sprintf("%s: %v", e.Key, plain(e.Value))
+		}
+	}
+	return s
+}
+
+// flowText squeezes YAML block text onto one line.
+func flowText(b []byte) string {
+	out := make([]byte, 0, len(b))
+	space := false
+	for _, c := range b {
+		if c == '\n' || c == ' ' {
+			space = true
+			continue
+		}
+		if space && len(out) > 0 {
+			out = append(out, ' ')
+		}
+		space = false
+		out = append(out, c)
+	}
+	return string(out)
+}
