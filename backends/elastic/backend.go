@@ -1,7 +1,13 @@
 package elastic
 
 import (
+	"regexp"
+	"strings"
+	"sync"
+
 	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/backends/internal/lower"
+	"github.com/sigconv/sigconv/catalog/attack"
 )
 
 // Language identifies one Elastic query language.
@@ -22,20 +28,25 @@ func (l Language) String() string { return langNames[l] }
 // Backend converts rules into one Elastic query language. Build it with
 // NewLucene, NewDSL, NewESQL or NewEQL.
 type Backend struct {
-	lang Language
+	lang   Language
+	attack func() *attack.Matrix // ATT&CK tables, loaded on first use
+}
+
+func newBackend(l Language) *Backend {
+	return &Backend{lang: l, attack: sync.OnceValue(attack.MustLoad)}
 }
 
 // NewLucene returns the Lucene query_string backend (target "lucene").
-func NewLucene() *Backend { return &Backend{lang: Lucene} }
+func NewLucene() *Backend { return newBackend(Lucene) }
 
 // NewDSL returns the Query DSL backend (target "dsl").
-func NewDSL() *Backend { return &Backend{lang: DSL} }
+func NewDSL() *Backend { return newBackend(DSL) }
 
 // NewESQL returns the ES|QL backend (target "esql").
-func NewESQL() *Backend { return &Backend{lang: ESQL} }
+func NewESQL() *Backend { return newBackend(ESQL) }
 
 // NewEQL returns the EQL backend (target "eql").
-func NewEQL() *Backend { return &Backend{lang: EQL} }
+func NewEQL() *Backend { return newBackend(EQL) }
 
 // Name returns the target name.
 func (b *Backend) Name() string { return b.lang.String() }
@@ -61,7 +72,7 @@ func (b *Backend) Formats() []backends.Format {
 	}
 	return []backends.Format{
 		def,
-		{Name: "kibana_ndjson", Description: "Kibana Security detection rule (import file, one JSON object per line)", Ext: ".ndjson"},
+		{Name: "kibana_ndjson", Description: "Kibana Security detection rules import file (NDJSON, one rule per line)", Ext: ".ndjson", Bundled: true},
 	}
 }
 
@@ -82,6 +93,134 @@ func (b *Backend) DefaultPipelines() []string { return []string{"ecs_windows"} }
 
 // Convert converts one processed rule.
 func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
-	r := in.Processed.Rule
-	return nil, backends.Unsupported(r.Pos, b.Name(), "rule", "the %s backend is not implemented yet", b.Name())
+	res := in.Processed
+	r := res.Rule
+	cfg, err := parseConfig(in.Config)
+	if err != nil {
+		return nil, err
+	}
+	e, err := lower.Rule(r, b.Name())
+	if err != nil {
+		return nil, err
+	}
+	e = negatePresence(e)
+	c := &conv{backend: b.Name(), tbl: res.Table, cfg: cfg}
+	index := cfg.indexes(res)
+	kibana := in.Format == "kibana_ndjson"
+	var query string
+	var dslQuery any
+	switch b.lang {
+	case Lucene:
+		var sb strings.Builder
+		if err := (&lucene{c}).expr(&sb, e, ""); err != nil {
+			return nil, err
+		}
+		query = sb.String()
+	case DSL:
+		q, err := (&dsl{c}).expr(e)
+		if err != nil {
+			return nil, err
+		}
+		dslQuery = q
+		js, err := marshal(obj{{"query", q}})
+		if err != nil {
+			return nil, err
+		}
+		query = indent(js)
+	case ESQL:
+		var sb strings.Builder
+		if err := (&esql{c}).expr(&sb, e, ""); err != nil {
+			return nil, err
+		}
+		from := "FROM " + esqlIndexes(index)
+		if kibana {
+			// Kibana deduplicates alerts of non-aggregating ES|QL rules
+			// by these metadata fields.
+			from += " METADATA _id, _version, _index"
+		}
+		query = from + " | WHERE " + sb.String()
+	case EQL:
+		var sb strings.Builder
+		if err := (&eql{c}).expr(&sb, e, ""); err != nil {
+			return nil, err
+		}
+		query = eqlCategory(r.LogSource.Category) + " where " + sb.String()
+	}
+	out := &backends.Output{Rule: r, Query: query, Warnings: c.warnings}
+	if kibana {
+		text, err := b.kibanaRule(r, cfg, index, query, dslQuery)
+		if err != nil {
+			return nil, err
+		}
+		out.Text = text
+	}
+	return out, nil
 }
+
+// Bundle joins kibana_ndjson rules into one import file, one rule per
+// line; the default formats are one query per rule.
+func (b *Backend) Bundle(format string, cfg backends.Config, outs []*backends.Output) ([]byte, error) {
+	var sb strings.Builder
+	for _, o := range outs {
+		if o == nil {
+			continue
+		}
+		t := o.Text
+		if t == "" {
+			t = o.Query
+		}
+		sb.WriteString(t)
+		sb.WriteByte('\n')
+	}
+	return []byte(sb.String()), nil
+}
+
+// negatePresence rewrites NOT(null) as exists and NOT(exists) as null,
+// which every Elastic language prints more directly.
+func negatePresence(e lower.Expr) lower.Expr {
+	switch e := e.(type) {
+	case *lower.And:
+		ts := make([]lower.Expr, len(e.Terms))
+		for i, t := range e.Terms {
+			ts[i] = negatePresence(t)
+		}
+		return &lower.And{Terms: ts}
+	case *lower.Or:
+		ts := make([]lower.Expr, len(e.Terms))
+		for i, t := range e.Terms {
+			ts[i] = negatePresence(t)
+		}
+		return &lower.Or{Terms: ts}
+	case *lower.Not:
+		if p, ok := e.X.(*lower.Pred); ok && (p.Kind == lower.Null || p.Kind == lower.Exists) {
+			q := *p
+			q.Kind = lower.Exists
+			if p.Kind == lower.Exists {
+				q.Kind = lower.Null
+			}
+			return &q
+		}
+		return &lower.Not{X: negatePresence(e.X)}
+	}
+	return e
+}
+
+var indexPatternRe = regexp.MustCompile(`^[A-Za-z0-9_.*\-:]+$`)
+
+// esqlIndexes writes index patterns for FROM, quoting unusual names.
+func esqlIndexes(idx []string) string {
+	parts := make([]string, len(idx))
+	for i, s := range idx {
+		if indexPatternRe.MatchString(s) && !strings.HasPrefix(s, "-") {
+			parts[i] = s
+		} else {
+			parts[i] = esqlString(s)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+var (
+	_ backends.Backend = (*Backend)(nil)
+	_ backends.Bundler = (*Backend)(nil)
+)

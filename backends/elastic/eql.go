@@ -1,0 +1,233 @@
+package elastic
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sigconv/sigconv/backends/internal/lower"
+	"github.com/sigconv/sigconv/ir"
+)
+
+// eql prints a lowered expression as an EQL condition.
+//
+// ":" is EQL's case-insensitive string equality with * and ? wildcards;
+// "==" is case-sensitive and literal, "like" is case-sensitive with
+// wildcards, "regex" takes a Lucene regular expression. EQL strings have no
+// escape for a literal * or ? in a wildcard pattern, so such values are
+// matched with regex, as are case-sensitive values with them.
+type eql struct {
+	*conv
+}
+
+func (q *eql) expr(b *strings.Builder, e lower.Expr, parent string) error {
+	switch e := e.(type) {
+	case *lower.And:
+		return q.group(b, e.Terms, " and ", parent != "" && parent != " and ")
+	case *lower.Or:
+		if q.list(b, e.Terms) {
+			return nil
+		}
+		return q.group(b, e.Terms, " or ", parent != "" && parent != " or ")
+	case *lower.Not:
+		b.WriteString("not ")
+		_, isPred := e.X.(*lower.Pred)
+		if isPred {
+			b.WriteByte('(')
+		}
+		if err := q.expr(b, e.X, "not"); err != nil {
+			return err
+		}
+		if isPred {
+			b.WriteByte(')')
+		}
+		return nil
+	case *lower.Pred:
+		return q.pred(b, e)
+	}
+	return nil
+}
+
+func (q *eql) group(b *strings.Builder, terms []lower.Expr, op string, paren bool) error {
+	if paren {
+		b.WriteByte('(')
+	}
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString(op)
+		}
+		if err := q.expr(b, t, op); err != nil {
+			return err
+		}
+	}
+	if paren {
+		b.WriteByte(')')
+	}
+	return nil
+}
+
+// list prints values of one field as a lookup: f : ("a", "b*") when every
+// value is a case-insensitive pattern without literal wildcards.
+func (q *eql) list(b *strings.Builder, terms []lower.Expr) bool {
+	field, preds, ok := lower.SameField(terms)
+	if !ok || len(preds) < 2 {
+		return false
+	}
+	vals := make([]string, 0, len(preds))
+	for _, p := range preds {
+		if q.common(p) != nil || p.Kind != lower.Match || p.Cased || literalWildcards(p.Pattern) {
+			return false
+		}
+		if shape, lit := p.Shape(); shape == lower.ShapeAny || shape == lower.ShapeExact && lit == "" {
+			return false
+		}
+		vals = append(vals, eqlString(eqlWildcard(p.Pattern)))
+	}
+	b.WriteString(eqlField(field) + " : (" + strings.Join(vals, ", ") + ")")
+	return true
+}
+
+func (q *eql) pred(b *strings.Builder, p *lower.Pred) error {
+	if err := q.common(p); err != nil {
+		return err
+	}
+	f := eqlField(p.Field)
+	typ := typeOf(q.tbl, p.Field)
+	switch p.Kind {
+	case lower.Null:
+		b.WriteString(f + " == null")
+	case lower.Exists:
+		b.WriteString(f + " != null")
+	case lower.Bool:
+		if typ == typeBool {
+			b.WriteString(fmt.Sprintf("%s == %t", f, p.Bool))
+		} else {
+			b.WriteString(fmt.Sprintf("%s : \"%t\"", f, p.Bool))
+		}
+	case lower.Number:
+		if typ == typeNumber {
+			b.WriteString(f + " == " + p.Num.Raw)
+		} else {
+			b.WriteString(f + " : " + eqlString(p.Num.Raw))
+		}
+	case lower.Compare:
+		if typ != typeNumber && typ != typeUnknown {
+			return q.unsupported(p, p.Op.String()+" modifier", "field %s is not numeric", p.Field)
+		}
+		b.WriteString(f + " " + compareOp(p.Op) + " " + p.Num.Raw)
+	case lower.CIDR:
+		b.WriteString("cidrMatch(" + f + ", " + eqlString(p.Prefix.String()) + ")")
+	case lower.Regex:
+		re, err := predRegex(p)
+		if err != nil {
+			return q.unsupported(p, "re modifier", "%v", err)
+		}
+		b.WriteString(f + " regex " + eqlString(re))
+	case lower.FieldRef:
+		return q.unsupported(p, "fieldref modifier", "EQL cannot compare a field to another field")
+	case lower.Match:
+		return q.match(b, f, p)
+	}
+	return nil
+}
+
+func (q *eql) match(b *strings.Builder, f string, p *lower.Pred) error {
+	shape, lit := p.Shape()
+	switch {
+	case shape == lower.ShapeAny:
+		b.WriteString(f + " != null")
+	case shape == lower.ShapeExact && (p.Cased || !hasCase(lit)):
+		b.WriteString(f + " == " + eqlString(lit))
+	case literalWildcards(p.Pattern):
+		re := patternRegex(p.Pattern, !p.Cased)
+		b.WriteString(f + " regex " + eqlString(re))
+	case p.Cased:
+		b.WriteString(f + " like " + eqlString(eqlWildcard(p.Pattern)))
+	default:
+		b.WriteString(f + " : " + eqlString(eqlWildcard(p.Pattern)))
+	}
+	return nil
+}
+
+// literalWildcards reports whether a literal part holds * or ?, which EQL
+// wildcard patterns cannot escape.
+func literalWildcards(parts []ir.StrPart) bool {
+	for _, p := range parts {
+		if p.Kind == ir.PartLit && strings.ContainsAny(p.Text, "*?") {
+			return true
+		}
+	}
+	return false
+}
+
+func eqlWildcard(parts []ir.StrPart) string {
+	var b strings.Builder
+	for _, p := range parts {
+		switch p.Kind {
+		case ir.PartLit:
+			b.WriteString(p.Text)
+		case ir.PartWildMany:
+			b.WriteByte('*')
+		case ir.PartWildOne:
+			b.WriteByte('?')
+		}
+	}
+	return b.String()
+}
+
+// eqlString writes an EQL string literal with the documented escapes
+// (\n \r \t \\ \") and \u{...} for other control characters.
+func eqlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u{%02x}`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// eqlField escapes a field name with backticks when it is not a plain
+// dotted identifier.
+func eqlField(name string) string {
+	if plainIdent(name, true) {
+		return name
+	}
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+
+// eqlCategory returns the EQL event category (ECS event.category) for a
+// Sigma logsource category, as the Winlogbeat Sysmon module sets it
+// (x-pack/winlogbeat/module/sysmon/config/winlogbeat-sysmon.js: image
+// loads are "process", DNS queries "network", drivers "driver"); "any"
+// when no category is certain, which never drops a matching event.
+func eqlCategory(category string) string {
+	switch {
+	case category == "process_creation" || category == "process_termination" || category == "process_access" ||
+		category == "image_load" || category == "process_tampering":
+		return "process"
+	case category == "network_connection" || category == "dns_query":
+		return "network"
+	case category == "driver_load":
+		return "driver"
+	case strings.HasPrefix(category, "registry_"):
+		return "registry"
+	case strings.HasPrefix(category, "file_") || category == "create_stream_hash" || category == "pipe_created":
+		return "file"
+	}
+	return "any"
+}

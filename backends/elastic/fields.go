@@ -1,0 +1,111 @@
+package elastic
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/sigconv/sigconv/pipeline"
+)
+
+// fieldType is what the printers need to know about a field's mapping.
+type fieldType int
+
+const (
+	typeUnknown fieldType = iota // keyword, wildcard, text or unmapped: compared as strings
+	typeIP                       // ip: CIDR terms work, strings must be addresses
+	typeNumber                   // long, integer, float...: compared as numbers
+	typeBool                     // boolean
+)
+
+// ecsSuffixTypes gives the mapping type of ECS fields by their last name
+// component, for the families whose type is fixed across ECS field sets
+// (https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html):
+// *.ip is ip; *.port, *.pid, *.bytes, *.packets are long.
+var ecsSuffixTypes = map[string]fieldType{
+	"ip":       typeIP,
+	"port":     typeNumber,
+	"pid":      typeNumber,
+	"ppid":     typeNumber,
+	"bytes":    typeNumber,
+	"packets":  typeNumber,
+	"sequence": typeNumber,
+}
+
+// ecsFieldTypes lists individual ECS fields whose type matters for
+// comparisons and that the suffix rule does not cover.
+var ecsFieldTypes = map[string]fieldType{
+	"related.ip":                 typeIP,
+	"process.thread.id":          typeNumber,
+	"process.exit_code":          typeNumber,
+	"process.args_count":         typeNumber,
+	"network.iana_number":        typeUnknown, // keyword in ECS
+	"file.size":                  typeNumber,
+	"event.severity":             typeNumber,
+	"event.risk_score":           typeNumber,
+	"file.code_signature.signed": typeBool,
+	"file.code_signature.valid":  typeBool,
+	"winlog.event_id":            typeUnknown, // keyword in Winlogbeat
+}
+
+// typeOf returns the mapping type of field: from the pipeline's table
+// schema when it names the column, else from ECS knowledge.
+func typeOf(tbl *pipeline.Table, field string) fieldType {
+	if c := tbl.Column(field); c != nil {
+		switch c.Type {
+		case "int", "long", "real":
+			return typeNumber
+		case "bool":
+			return typeBool
+		case "ip":
+			return typeIP
+		}
+		return typeUnknown
+	}
+	if t, ok := ecsFieldTypes[field]; ok {
+		return t
+	}
+	last := field
+	if i := strings.LastIndexByte(field, '.'); i >= 0 {
+		last = field[i+1:]
+	}
+	if i := strings.LastIndexByte(field, '.'); i < 0 {
+		return typeUnknown // raw (unmapped) names are strings
+	}
+	return ecsSuffixTypes[last]
+}
+
+// hasCase reports whether s contains a character with another case
+// variant, i.e. whether case-insensitive and case-sensitive comparison of
+// s can differ.
+func hasCase(s string) bool {
+	for _, r := range s {
+		if len(foldSet(r)) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// foldSet returns r with its lower, upper and title case forms, in
+// ascending order without duplicates. This per-character case mapping is
+// what Elasticsearch's case_insensitive option, TO_LOWER and EQL's ":"
+// use, so every Elastic language gets the same meaning of
+// "case-insensitive".
+func foldSet(r rune) []rune {
+	set := []rune{r}
+	for _, f := range []rune{unicode.ToLower(r), unicode.ToUpper(r), unicode.ToTitle(r)} {
+		dup := false
+		for _, x := range set {
+			dup = dup || x == f
+		}
+		if !dup {
+			set = append(set, f)
+		}
+	}
+	for i := 1; i < len(set); i++ {
+		for j := i; j > 0 && set[j] < set[j-1]; j-- {
+			set[j], set[j-1] = set[j-1], set[j]
+		}
+	}
+	return set
+}

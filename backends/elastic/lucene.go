@@ -1,0 +1,235 @@
+package elastic
+
+import (
+	"strings"
+
+	"github.com/sigconv/sigconv/backends"
+	"github.com/sigconv/sigconv/backends/internal/lower"
+	"github.com/sigconv/sigconv/ir"
+)
+
+// WarnCaseSensitive is the warning ID of a Lucene term emitted
+// case-sensitively although the rule is case-insensitive.
+const WarnCaseSensitive = "case-sensitive-fallback"
+
+// lucene prints a lowered expression in Lucene query_string syntax.
+//
+// Every group is parenthesised because the classic query parser has no
+// real operator precedence, and NOT is wrapped in its own group unless it
+// is a direct term of an AND, since "a OR NOT b" would make b prohibited
+// for the whole disjunction.
+type lucene struct {
+	*conv
+}
+
+func (l *lucene) expr(b *strings.Builder, e lower.Expr, parent string) error {
+	switch e := e.(type) {
+	case *lower.And:
+		return l.group(b, e.Terms, " AND ", parent != "")
+	case *lower.Or:
+		return l.group(b, e.Terms, " OR ", parent != "")
+	case *lower.Not:
+		wrap := parent == " OR "
+		if wrap {
+			b.WriteByte('(')
+		}
+		b.WriteString("NOT ")
+		if err := l.expr(b, e.X, "NOT"); err != nil {
+			return err
+		}
+		if wrap {
+			b.WriteByte(')')
+		}
+		return nil
+	case *lower.Pred:
+		return l.pred(b, e)
+	}
+	return nil
+}
+
+func (l *lucene) group(b *strings.Builder, terms []lower.Expr, op string, paren bool) error {
+	if paren {
+		b.WriteByte('(')
+	}
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString(op)
+		}
+		if err := l.expr(b, t, op); err != nil {
+			return err
+		}
+	}
+	if paren {
+		b.WriteByte(')')
+	}
+	return nil
+}
+
+func (l *lucene) pred(b *strings.Builder, p *lower.Pred) error {
+	if err := l.common(p); err != nil {
+		return err
+	}
+	f := luceneField(p.Field)
+	switch p.Kind {
+	case lower.Null:
+		b.WriteString("(NOT _exists_:" + f + ")")
+	case lower.Exists:
+		b.WriteString("_exists_:" + f)
+	case lower.Bool:
+		if p.Bool {
+			b.WriteString(f + ":true")
+		} else {
+			b.WriteString(f + ":false")
+		}
+	case lower.Number:
+		b.WriteString(f + ":" + luceneQuote(p.Num.Raw))
+	case lower.Compare:
+		b.WriteString(f + ":" + compareOp(p.Op) + luceneEscape(p.Num.Raw))
+	case lower.CIDR:
+		if typeOf(l.tbl, p.Field) != typeIP {
+			return l.unsupported(p, "cidr modifier", "field %s is not an ip field; Lucene matches CIDR networks only on ip fields", p.Field)
+		}
+		b.WriteString(f + ":" + luceneQuote(p.Prefix.String()))
+	case lower.Regex:
+		re, err := predRegex(p)
+		if err != nil {
+			return l.unsupported(p, "re modifier", "%v", err)
+		}
+		b.WriteString(f + ":/" + escapeSlash(re) + "/")
+	case lower.Match:
+		return l.match(b, f, p)
+	case lower.FieldRef:
+		return l.unsupported(p, "fieldref modifier", "Lucene cannot compare two fields of an event")
+	}
+	return nil
+}
+
+// match prints a string pattern. Case-sensitive patterns and patterns
+// without cased characters are exact terms or wildcards; a case-insensitive
+// pattern with cased characters becomes a regular expression whose
+// character classes hold every case variant, because query_string offers no
+// case_insensitive option and ECS keyword and wildcard fields have no
+// lowercase normalizer.
+func (l *lucene) match(b *strings.Builder, f string, p *lower.Pred) error {
+	shape, lit := p.Shape()
+	if shape == lower.ShapeAny {
+		b.WriteString("_exists_:" + f)
+		return nil
+	}
+	if shape == lower.ShapeExact && lit == "" {
+		// A quoted empty phrase parses to no query at all; "exists and has
+		// no value of one or more characters" is the empty string.
+		b.WriteString("(_exists_:" + f + " AND NOT " + f + ":?*)")
+		return nil
+	}
+	fold := !p.Cased && partsHaveCase(p.Pattern)
+	if fold {
+		re := patternRegex(p.Pattern, true)
+		if len(re) <= maxRegexLength && !l.cfg.caseSensitiveLucene {
+			b.WriteString(f + ":/" + escapeSlash(re) + "/")
+			return nil
+		}
+		l.warn(p, WarnCaseSensitive, "Lucene query_string cannot match %q case-insensitively (regexp longer than %d characters or case_sensitive_fallback set); the term is case-sensitive", lower.PatternString(p.Pattern), maxRegexLength)
+	}
+	if shape == lower.ShapeExact {
+		b.WriteString(f + ":" + luceneQuote(lit))
+		return nil
+	}
+	b.WriteString(f + ":" + luceneWildcard(p.Pattern))
+	return nil
+}
+
+func partsHaveCase(parts []ir.StrPart) bool {
+	for _, q := range parts {
+		if q.Kind == ir.PartLit && hasCase(q.Text) {
+			return true
+		}
+	}
+	return false
+}
+
+func compareOp(op ir.Op) string {
+	switch op {
+	case ir.OpLT:
+		return "<"
+	case ir.OpLTE:
+		return "<="
+	case ir.OpGT:
+		return ">"
+	}
+	return ">="
+}
+
+// luceneReserved are the characters query_string gives a meaning to
+// (https://www.elastic.co/guide/en/elasticsearch/reference/current/query-dsl-query-string-query.html#_reserved_characters),
+// plus the single & and |, which the classic parser's && and || start.
+const luceneReserved = `+-=&|><!(){}[]^"~*?:\/`
+
+// luceneEscape escapes every reserved character and whitespace of s with a
+// backslash so that it is one literal term.
+func luceneEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(luceneReserved, r) || r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// luceneQuote writes s as a quoted phrase: only " and \ are special inside
+// quotes. A quoted value is never read as a range (ES treats a leading > or
+// < of an unquoted term as a one-sided range even when escaped).
+func luceneQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		if r == '"' || r == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// luceneWildcard writes a pattern as an unquoted wildcard term: literal
+// text escaped, * and ? bare.
+func luceneWildcard(parts []ir.StrPart) string {
+	var b strings.Builder
+	for _, p := range parts {
+		switch p.Kind {
+		case ir.PartLit:
+			b.WriteString(luceneEscape(p.Text))
+		case ir.PartWildMany:
+			b.WriteByte('*')
+		case ir.PartWildOne:
+			b.WriteByte('?')
+		}
+	}
+	return b.String()
+}
+
+// luceneField escapes a field name: reserved characters and whitespace are
+// backslash-escaped ('*' in a field name would otherwise expand to many
+// fields).
+func luceneField(name string) string { return luceneEscape(name) }
+
+// escapeSlash escapes the '/' that would end a query_string regexp.
+// luceneRegex already escapes '/' as punctuation; this guards literal
+// slashes that reach here unescaped (none today).
+func escapeSlash(re string) string {
+	var b strings.Builder
+	esc := false
+	for _, r := range re {
+		if r == '/' && !esc {
+			b.WriteByte('\\')
+		}
+		esc = r == '\\' && !esc
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var _ = backends.Unsupported
