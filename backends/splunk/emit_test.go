@@ -187,3 +187,96 @@ func TestRefusals(t *testing.T) {
 		})
 	}
 }
+
+func TestDataModel(t *testing.T) {
+	res := rule(ref("s"), sel("s", it("Processes.process_path", "endswith", sv(`\cmd.exe`)), it("Processes.process", "contains", sv("/c"), sv("/k"))))
+	res.State[pipeline.StateDataModel] = "Endpoint.Processes"
+	res.Table = &pipeline.Table{Name: "Endpoint.Processes", Columns: []pipeline.Column{{Name: "Processes.process_path", Type: "string"}, {Name: "Processes.process", Type: "string"}}}
+	out, err := New().Convert(&backends.Input{Processed: res, Format: FormatDataModel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `| tstats summariesonly=false allow_old_summaries=true count min(_time) as firstTime max(_time) as lastTime from datamodel=Endpoint.Processes where Processes.process_path="*\\cmd.exe" Processes.process IN ("*/c*", "*/k*") by Processes.process_path Processes.process`
+	if diff := cmp.Diff(want, out.Query); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	for name, r := range map[string]*pipeline.Result{
+		"no model":      rule(ref("s"), sel("s", it("A", "", sv("x")))),
+		"unknown field": func() *pipeline.Result { r := rule(ref("s"), sel("s", it("Initiated", "", sv("true")))); r.Table = res.Table; return r }(),
+		"regex":         func() *pipeline.Result { r := rule(ref("s"), sel("s", it("Processes.process", "re", sv("x")))); r.Table = res.Table; return r }(),
+	} {
+		if _, err := New().Convert(&backends.Input{Processed: r, Format: FormatDataModel}); !errors.Is(err, backends.ErrUnsupported) {
+			t.Errorf("%s: err = %v, want unsupported", name, err)
+		}
+	}
+}
+
+func TestSavedSearches(t *testing.T) {
+	b := New()
+	var outs []*backends.Output
+	for i, title := range []string{"Net [conn] to x", "Net [conn] to x"} {
+		res := rule(ref("s"), sel("s", it("A", "", sv("1")), it("B", "re", sv("x"))))
+		res.Rule.Title = title
+		res.Rule.ID = []string{"id-1", "id-2"}[i]
+		res.Rule.Description = "Detects things.\nSecond line ends with C:\\"
+		res.Rule.Tags = []string{"attack.command-and-control", "attack.t1572", "attack.t1567.001"}
+		res.Rule.Level = []string{"medium", "critical"}[i]
+		out, err := b.Convert(&backends.Input{Processed: res, Format: FormatSavedSearches})
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, out)
+	}
+	cfg := backends.Config{"splunk": map[string]any{"savedsearches": map[string]any{
+		"defaults": map[string]any{"cron_schedule": "*/5 * * * *"},
+		"level":    map[string]any{"critical": map[string]any{"action.email": true}},
+		"id":       map[string]any{"id-2": map[string]any{"disabled": 1, "action.correlationsearch.enabled": nil}},
+	}}}
+	got, err := b.Bundle(FormatSavedSearches, cfg, outs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `# savedsearches.conf written by sigconv: one stanza per Sigma rule.
+
+[Net (conn) to x]
+search = A="1" \
+| where match(B, "x")
+description = Detects things. Second line ends with C:
+enableSched = 1
+cron_schedule = */5 * * * *
+dispatch.earliest_time = -15m
+dispatch.latest_time = now
+counttype = number of events
+relation = greater than
+quantity = 0
+alert.track = 1
+alert.severity = 4
+action.correlationsearch.enabled = 1
+action.correlationsearch.label = Net [conn] to x
+action.correlationsearch.annotations = {"mitre_attack": ["T1572", "T1567.001"]}
+
+[Net (conn) to x (id-2)]
+search = A="1" \
+| where match(B, "x")
+description = Detects things. Second line ends with C:
+enableSched = 1
+cron_schedule = */5 * * * *
+dispatch.earliest_time = -15m
+dispatch.latest_time = now
+counttype = number of events
+relation = greater than
+quantity = 0
+alert.track = 1
+alert.severity = 6
+action.correlationsearch.label = Net [conn] to x
+action.correlationsearch.annotations = {"mitre_attack": ["T1572", "T1567.001"]}
+action.email = 1
+disabled = 1
+`
+	if diff := cmp.Diff(want, string(got)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if _, err := b.Bundle(FormatSavedSearches, backends.Config{"splunk": map[string]any{"savedsearches": map[string]any{"bogus": 1}}}, outs); err == nil {
+		t.Error("unknown config key accepted")
+	}
+}

@@ -166,11 +166,6 @@ func tableStage(fields []string) string {
 	return "| table " + strings.Join(q, ", ")
 }
 
-// Bundle combines per-rule outputs into one savedsearches.conf.
-func (b *Backend) Bundle(format string, cfg backends.Config, outs []*backends.Output) ([]byte, error) {
-	return nil, nil
-}
-
 var (
 	_ backends.Backend = (*Backend)(nil)
 	_ backends.Bundler = (*Backend)(nil)
