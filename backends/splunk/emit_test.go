@@ -201,9 +201,17 @@ func TestDataModel(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	for name, r := range map[string]*pipeline.Result{
-		"no model":      rule(ref("s"), sel("s", it("A", "", sv("x")))),
-		"unknown field": func() *pipeline.Result { r := rule(ref("s"), sel("s", it("Initiated", "", sv("true")))); r.Table = res.Table; return r }(),
-		"regex":         func() *pipeline.Result { r := rule(ref("s"), sel("s", it("Processes.process", "re", sv("x")))); r.Table = res.Table; return r }(),
+		"no model": rule(ref("s"), sel("s", it("A", "", sv("x")))),
+		"unknown field": func() *pipeline.Result {
+			r := rule(ref("s"), sel("s", it("Initiated", "", sv("true"))))
+			r.Table = res.Table
+			return r
+		}(),
+		"regex": func() *pipeline.Result {
+			r := rule(ref("s"), sel("s", it("Processes.process", "re", sv("x"))))
+			r.Table = res.Table
+			return r
+		}(),
 	} {
 		if _, err := New().Convert(&backends.Input{Processed: r, Format: FormatDataModel}); !errors.Is(err, backends.ErrUnsupported) {
 			t.Errorf("%s: err = %v, want unsupported", name, err)
