@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/parser"
 	"gopkg.in/yaml.v3"
 )
 
@@ -291,7 +292,8 @@ func (t regexTransform) apply(s *applyState, it *item) error {
 }
 
 // parseItems reads a search mapping (field|mods: value(s)) into AND-ed
-// detection items using the rule parser's item reader.
+// detection items with the rule parser's item reader, so that modifiers
+// mean exactly what they mean in rules.
 func parseItems(file string, n *yaml.Node) ([]*ir.Item, ir.ErrorList) {
-	return parseItemsImpl(file, n)
+	return parser.ParseItems(file, n)
 }

@@ -117,8 +117,8 @@ func (l *loader) str(n *yaml.Node, what string) (string, bool) {
 // strs reads a string or a list of strings.
 func (l *loader) strs(n *yaml.Node, what string) ([]string, bool) {
 	items, ok := l.sequence(n, what, true)
-	if !ok {
-		return nil, false
+	if !ok || items == nil {
+		return nil, ok
 	}
 	out := make([]string, 0, len(items))
 	for _, it := range items {
