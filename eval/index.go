@@ -254,7 +254,12 @@ func (b *anchorBuilder) matcher(field int32, m matcher) ([]atom, float64, bool) 
 	switch m := m.(type) {
 	case *strMatcher:
 		if m.p.kind == patExact {
-			return []atom{{kind: atomExact, field: field, text: fold(m.p.lit)}}, 1, true
+			// Short exact values ("true", "-", "0x0") are common in data.
+			cost := 1.0
+			if len(m.p.lit) < 6 {
+				cost = 3
+			}
+			return []atom{{kind: atomExact, field: field, text: fold(m.p.lit)}}, cost, true
 		}
 		lit := fold(m.p.longestLit())
 		if len(lit) < 4 {
@@ -274,14 +279,14 @@ func (b *anchorBuilder) matcher(field int32, m matcher) ([]atom, float64, bool) 
 		return []atom{{kind: atomGram, field: field, text: lit, gram: bestG}}, bestCost, true
 	case *numEq:
 		if m.v == math.Trunc(m.v) && math.Abs(m.v) < 1e15 {
-			return []atom{{kind: atomNum, field: field, num: int64(m.v)}}, 1, true
+			return []atom{{kind: atomNum, field: field, num: int64(m.v)}}, 2, true
 		}
 	case *boolEq:
 		text := "false"
 		if m.v {
 			text = "true"
 		}
-		return []atom{{kind: atomExact, field: field, text: text}}, 1, true
+		return []atom{{kind: atomExact, field: field, text: text}}, 3, true
 	case *anyOf:
 		return b.union(len(m.alts), func(i int) ([]atom, float64, bool) { return b.matcher(field, m.alts[i]) })
 	}
