@@ -178,7 +178,7 @@ func (s *applyState) applyItem(it *item) error {
 		s.logsource = true
 	}
 	s.res.Applied = append(s.res.Applied, Applied{
-		ID: it.id, Type: it.typ, Pipeline: it.pipe.Name, Detail: strings.Join(notes, "; "),
+		ID: it.id, Type: it.typ, Pipeline: it.pipe.Name, Detail: strings.Join(notes, "; "), Pos: it.pos,
 	})
 	return nil
 }

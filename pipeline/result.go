@@ -80,6 +80,7 @@ type Applied struct {
 	Type     string // transformation type
 	Pipeline string // pipeline name
 	Detail   string // what it changed, human-readable
+	Pos      ir.Pos // position of the item in its pipeline file
 }
 
 // FieldMapping tells what one field of the input rule became.

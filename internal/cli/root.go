@@ -36,7 +36,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		newCheckCmd(e),
 		newListCmd(e),
 		newVersionCmd(e),
+		newDescribeCmd(e),
+		newCatalogCmd(e),
 		newEvalCmd(e),
+		newPipelineCmd(e),
 	)
 	root.SetArgs(args)
 	root.SetIn(stdin)

@@ -1,0 +1,156 @@
+package pipeline
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/parser"
+)
+
+// corpusWindows is the SigmaHQ Windows rule folder, relative to this
+// package.
+const corpusWindows = "../../shared/sigma-rules/rules/windows"
+
+func loadCorpus(tb testing.TB, dir string) []*ir.Rule {
+	tb.Helper()
+	if _, err := os.Stat(dir); err != nil {
+		tb.Skipf("corpus not available: %v", err)
+	}
+	var rules []*ir.Rule
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yml") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		docs, errs := parser.ParseFile(path, src)
+		if len(errs) > 0 {
+			return nil
+		}
+		for _, d := range docs {
+			if r, ok := d.(*ir.Rule); ok {
+				rules = append(rules, r)
+			}
+		}
+		return nil
+	})
+	return rules
+}
+
+// coverageRow is one log source line of the coverage table.
+type coverageRow struct {
+	key             string
+	rules, ls, full int
+	failed          int
+	unmapped        map[string]int
+}
+
+// TestCoverage measures, for every built-in pipeline, the share of SigmaHQ
+// Windows rules whose log source and every field are mapped, per log source
+// category (or service), and logs the table with the most frequent
+// unmapped fields. Run with -v to see it (docs/pipelines.md quotes it).
+func TestCoverage(t *testing.T) {
+	rules := loadCorpus(t, corpusWindows)
+	for _, info := range Builtins() {
+		p, err := Builtin(info.Name)
+		if err != nil {
+			t.Errorf("%s: %v", info.Name, err)
+			continue
+		}
+		chain := NewChain(p)
+		rows := map[string]*coverageRow{}
+		var total coverageRow
+		for _, r := range rules {
+			key := r.LogSource.Category
+			if key == "" {
+				key = "service:" + r.LogSource.Service
+			}
+			row := rows[key]
+			if row == nil {
+				row = &coverageRow{key: key, unmapped: map[string]int{}}
+				rows[key] = row
+			}
+			row.rules++
+			total.rules++
+			res, err := chain.Apply(r)
+			if err != nil {
+				row.failed++
+				total.failed++
+				continue
+			}
+			lsOK := res.LogsourceMapped || res.Table != nil
+			un := Unmapped(res)
+			if lsOK {
+				row.ls++
+				total.ls++
+			}
+			if lsOK && len(un) == 0 {
+				row.full++
+				total.full++
+			}
+			for _, f := range un {
+				row.unmapped[f]++
+			}
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "\n### %s\n\n%d rules: log source mapped %s, log source and every field mapped %s, refused by the pipeline %d\n\n",
+			info.Name, total.rules, pct(total.ls, total.rules), pct(total.full, total.rules), total.failed)
+		b.WriteString("| log source | rules | log source mapped | all mapped | most frequent unmapped fields |\n|---|---:|---:|---:|---|\n")
+		keys := make([]string, 0, len(rows))
+		for k := range rows {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if rows[keys[i]].rules != rows[keys[j]].rules {
+				return rows[keys[i]].rules > rows[keys[j]].rules
+			}
+			return keys[i] < keys[j]
+		})
+		for _, k := range keys {
+			row := rows[k]
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | %s |\n", k, row.rules, pct(row.ls, row.rules), pct(row.full, row.rules), topFields(row.unmapped, 6))
+		}
+		t.Log(b.String())
+	}
+}
+
+func pct(n, of int) string {
+	if of == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d (%.0f%%)", n, 100*float64(n)/float64(of))
+}
+
+func topFields(m map[string]int, n int) string {
+	type kv struct {
+		k string
+		v int
+	}
+	var list []kv
+	for k, v := range m {
+		list = append(list, kv{k, v})
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].v != list[j].v {
+			return list[i].v > list[j].v
+		}
+		return list[i].k < list[j].k
+	})
+	var parts []string
+	for i, e := range list {
+		if i == n {
+			parts = append(parts, fmt.Sprintf("… %d more", len(list)-n))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%d)", e.k, e.v))
+	}
+	return strings.Join(parts, ", ")
+}
