@@ -146,6 +146,12 @@ func searchablePred(p *lower.Pred) bool {
 	if p.TimePart != ir.TimeNone {
 		return false
 	}
+	// Only plain field names are written in search terms; the quoting of
+	// other names in the search command is not documented, whereas eval's
+	// 'field name' is.
+	if !p.IsKeyword() && !plainSearchField.MatchString(p.Field) {
+		return false
+	}
 	switch p.Kind {
 	case lower.Match:
 		if p.Cased {
@@ -412,7 +418,7 @@ func (e *emitter) wherePred(p *lower.Pred) (expr, guard string) {
 			target, notNull = "_raw", ""
 		}
 		flags := regexFlags(p.Flags.IgnoreCase, p.Flags.Multiline, p.Flags.DotAll)
-		return "match(" + target + ", " + splString(flags+p.Regex) + ")", notNull
+		return "match(" + target + ", " + splString(flags+regexNoBacktick(p.Regex)) + ")", notNull
 	case lower.CIDR:
 		return "cidrmatch(" + splString(p.Prefix.String()) + ", " + f + ")", notNull
 	case lower.Compare:

@@ -39,7 +39,7 @@ func evalField(name string) string {
 
 // evalFieldOK reports whether evalField can render name.
 func evalFieldOK(name string) bool {
-	return !strings.ContainsAny(name, "'\n\r") && name != ""
+	return !strings.ContainsAny(name, "'`\n\r") && name != ""
 }
 
 // splString quotes s as an SPL string literal: backslash and double quote
@@ -69,12 +69,14 @@ func textOK(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
-// hasControl reports whether s holds control characters (newline, tab, …)
-// that search terms cannot state reliably; they go through a regex, where
-// they are written as \x{..} escapes.
+// hasControl reports whether s holds characters that are never written
+// literally into a query: control characters (newline, tab, …), which
+// search terms cannot state reliably, and the backtick, which starts a
+// search-macro call when Splunk expands macros in the search string. Such
+// text goes through a regex, where they are written as \x{..} escapes.
 func hasControl(s string) bool {
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
+		if r < 0x20 || r == 0x7f || r == '`' {
 			return true
 		}
 	}
@@ -113,7 +115,7 @@ func regexQuote(s string) string {
 		case strings.ContainsRune(`\^$.|?*+()[]{}`, r):
 			b.WriteByte('\\')
 			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
+		case r < 0x20 || r == 0x7f || r == '`':
 			fmt.Fprintf(&b, `\x{%02x}`, r)
 		default:
 			b.WriteRune(r)
@@ -176,4 +178,31 @@ func regexFlags(i, m, s bool) string {
 		return ""
 	}
 	return "(?" + f + ")"
+}
+
+// regexNoBacktick rewrites a user regex so that it holds no backtick (see
+// hasControl): a backtick, escaped or not, becomes \x{60}, which PCRE
+// reads as the same character inside and outside classes.
+func regexNoBacktick(re string) string {
+	if !strings.Contains(re, "`") {
+		return re
+	}
+	var b strings.Builder
+	for i := 0; i < len(re); i++ {
+		c := re[i]
+		switch {
+		case c == '\\' && i+1 < len(re) && re[i+1] == '`':
+			b.WriteString(`\x{60}`)
+			i++
+		case c == '\\' && i+1 < len(re):
+			b.WriteByte(c)
+			b.WriteByte(re[i+1])
+			i++
+		case c == '`':
+			b.WriteString(`\x{60}`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
