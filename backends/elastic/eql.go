@@ -29,17 +29,13 @@ func (q *eql) expr(b *strings.Builder, e lower.Expr, parent string) error {
 		}
 		return q.group(b, e.Terms, " or ", parent != "" && parent != " or ")
 	case *lower.Not:
-		b.WriteString("not ")
-		_, isPred := e.X.(*lower.Pred)
-		if isPred {
-			b.WriteByte('(')
-		}
-		if err := q.expr(b, e.X, "not"); err != nil {
+		// "not" always gets a parenthesised operand: EQL's precedence
+		// between not and the lookup operators is easy to misread.
+		b.WriteString("not (")
+		if err := q.expr(b, e.X, ""); err != nil {
 			return err
 		}
-		if isPred {
-			b.WriteByte(')')
-		}
+		b.WriteByte(')')
 		return nil
 	case *lower.Pred:
 		return q.pred(b, e)
@@ -66,23 +62,36 @@ func (q *eql) group(b *strings.Builder, terms []lower.Expr, op string, paren boo
 }
 
 // list prints values of one field as a lookup: f : ("a", "b*") when every
-// value is a case-insensitive pattern without literal wildcards.
+// value is a case-insensitive pattern without literal wildcards, f in
+// ("A", "B") when every value is an exact case-sensitive string.
 func (q *eql) list(b *strings.Builder, terms []lower.Expr) bool {
 	field, preds, ok := lower.SameField(terms)
 	if !ok || len(preds) < 2 {
 		return false
 	}
 	vals := make([]string, 0, len(preds))
+	exact := true
 	for _, p := range preds {
-		if q.common(p) != nil || p.Kind != lower.Match || p.Cased || literalWildcards(p.Pattern) {
+		if q.common(p) != nil || p.Kind != lower.Match || literalWildcards(p.Pattern) {
 			return false
 		}
-		if shape, lit := p.Shape(); shape == lower.ShapeAny || shape == lower.ShapeExact && lit == "" {
+		shape, lit := p.Shape()
+		if shape == lower.ShapeAny || shape == lower.ShapeExact && lit == "" {
+			return false
+		}
+		if shape != lower.ShapeExact || !p.Cased && hasCase(lit) {
+			exact = false
+		}
+		if p.Cased && shape != lower.ShapeExact {
 			return false
 		}
 		vals = append(vals, eqlString(eqlWildcard(p.Pattern)))
 	}
-	b.WriteString(eqlField(field) + " : (" + strings.Join(vals, ", ") + ")")
+	op := " : ("
+	if exact {
+		op = " in ("
+	}
+	b.WriteString(eqlField(field) + op + strings.Join(vals, ", ") + ")")
 	return true
 }
 
@@ -110,10 +119,13 @@ func (q *eql) pred(b *strings.Builder, p *lower.Pred) error {
 			b.WriteString(f + " : " + eqlString(p.Num.Raw))
 		}
 	case lower.Compare:
-		if typ != typeNumber && typ != typeUnknown {
-			return q.unsupported(p, p.Op.String()+" modifier", "field %s is not numeric", p.Field)
+		if typ == typeNumber {
+			b.WriteString(f + " " + compareOp(p.Op) + " " + p.Num.Raw)
+		} else {
+			// EQL is typed: a keyword field (event.code, ...) is compared
+			// numerically through number().
+			b.WriteString("number(" + f + ") " + compareOp(p.Op) + " " + p.Num.Raw)
 		}
-		b.WriteString(f + " " + compareOp(p.Op) + " " + p.Num.Raw)
 	case lower.CIDR:
 		b.WriteString("cidrMatch(" + f + ", " + eqlString(p.Prefix.String()) + ")")
 	case lower.Regex:

@@ -78,26 +78,31 @@ func top(b *strings.Builder, re *syntax.Regexp) error {
 	if re.Op == syntax.OpConcat {
 		subs = re.Sub
 	}
-	lead, trail := true, true
-	if len(subs) > 0 && subs[0].Op == syntax.OpBeginText {
-		lead = false
-		subs = subs[1:]
+	lead, trail := ".*", ".*"
+	if len(subs) > 0 {
+		switch subs[0].Op {
+		case syntax.OpBeginText:
+			lead, subs = "", subs[1:]
+		case syntax.OpBeginLine:
+			// m flag: the match starts the value or follows a newline.
+			lead, subs = "(.*\n)?", subs[1:]
+		}
 	}
-	if len(subs) > 0 && subs[len(subs)-1].Op == syntax.OpEndText {
-		trail = false
-		subs = subs[:len(subs)-1]
+	if len(subs) > 0 {
+		switch subs[len(subs)-1].Op {
+		case syntax.OpEndText:
+			trail, subs = "", subs[:len(subs)-1]
+		case syntax.OpEndLine:
+			trail, subs = "(\n.*)?", subs[:len(subs)-1]
+		}
 	}
-	if lead {
-		b.WriteString(".*")
-	}
+	b.WriteString(lead)
 	for _, s := range subs {
 		if err := inner(b, s); err != nil {
 			return err
 		}
 	}
-	if trail {
-		b.WriteString(".*")
-	}
+	b.WriteString(trail)
 	return nil
 }
 
