@@ -161,3 +161,51 @@ func matchParen(q string, i int) int {
 	}
 	return -1
 }
+
+// CheckConf is a structural check of a savedsearches.conf written by
+// Bundle: every line is a comment, a blank line, a [stanza] header, a
+// "key = value" line, or the continuation of a line ending in a backslash;
+// stanza names are unique and every stanza has a search.
+func CheckConf(conf []byte) error {
+	lines := strings.Split(string(conf), "\n")
+	seen := map[string]bool{}
+	stanza := ""
+	hasSearch := true
+	cont := false
+	for i, line := range lines {
+		n := i + 1
+		if cont {
+			cont = strings.HasSuffix(line, `\`)
+			continue
+		}
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "["):
+			if !hasSearch {
+				return fmt.Errorf("line %d: stanza [%s] has no search", n, stanza)
+			}
+			if !strings.HasSuffix(line, "]") || strings.Count(line, "]") != 1 {
+				return fmt.Errorf("line %d: malformed stanza header %q", n, line)
+			}
+			stanza = line[1 : len(line)-1]
+			if seen[stanza] {
+				return fmt.Errorf("line %d: duplicate stanza [%s]", n, stanza)
+			}
+			seen[stanza] = true
+			hasSearch = false
+		default:
+			key, _, ok := strings.Cut(line, " = ")
+			if !ok || key == "" || strings.ContainsAny(key, " []") {
+				return fmt.Errorf("line %d: not a key = value line: %q", n, line)
+			}
+			if key == "search" {
+				hasSearch = true
+			}
+			cont = strings.HasSuffix(line, `\`)
+		}
+	}
+	if !hasSearch {
+		return fmt.Errorf("stanza [%s] has no search", stanza)
+	}
+	return nil
+}
