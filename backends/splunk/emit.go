@@ -158,14 +158,21 @@ func searchablePred(p *lower.Pred) bool {
 			return false // search terms are always case-insensitive
 		}
 		if p.IsKeyword() {
-			_, ok := searchValue(keywordPattern(p.Pattern))
+			parts := trimStars(p.Pattern)
+			if len(parts) > 1 {
+				return false // an inner wildcard, see below
+			}
+			_, ok := searchValue(keywordPattern(parts))
 			return ok
 		}
 		// '*' alone must also match the empty string and an empty value
 		// must match only the empty string; field=* and field="" do not
-		// state either exactly, isnotnull() and =="" in where do.
+		// state either exactly, isnotnull() and =="" in where do. A '*'
+		// inside a value gives "inconsistent results" when the value has
+		// punctuation (Splunk Search Manual, "Wildcards": productID="S*G01"),
+		// so only leading and trailing '*' stay in search terms.
 		switch shape, _ := p.Shape(); {
-		case shape == lower.ShapeAny, shape == lower.ShapeExact && len(p.Pattern) == 0:
+		case shape == lower.ShapeAny, shape == lower.ShapeWildcard, shape == lower.ShapeExact && len(p.Pattern) == 0:
 			return false
 		}
 		_, ok := searchValue(p.Pattern)
