@@ -120,7 +120,9 @@ func cloneAny(v any) any {
 	return v
 }
 
-// CloneDetection returns a deep copy of d, or nil for nil.
+// CloneDetection returns a deep copy of d, or nil for nil. Searches,
+// groups, items and string values are allocated in a few blocks, since
+// pipelines copy every rule they process.
 func CloneDetection(d *Detection) *Detection {
 	if d == nil {
 		return nil
@@ -130,16 +132,120 @@ func CloneDetection(d *Detection) *Detection {
 		ConditionText: append([]string(nil), d.ConditionText...),
 		Timeframe:     d.Timeframe,
 	}
+	var nGroups, nItems, nValues, nStrings, nParts int
+	for _, s := range d.Searches {
+		nGroups += len(s.Groups)
+		for _, g := range s.Groups {
+			nItems += len(g.Items)
+			for _, it := range g.Items {
+				nValues += len(it.Values)
+				for _, v := range it.Values {
+					if sv, ok := v.(*String); ok {
+						nStrings++
+						nParts += len(sv.Parts)
+					}
+				}
+			}
+		}
+	}
+	c := cloner{
+		searches: make([]Search, len(d.Searches)),
+		groups:   make([]Group, nGroups),
+		groupPtr: make([]*Group, nGroups),
+		items:    make([]Item, nItems),
+		itemPtr:  make([]*Item, nItems),
+		values:   make([]Value, nValues),
+		strings:  make([]String, nStrings),
+		parts:    make([]StrPart, nParts),
+	}
 	if d.Searches != nil {
 		out.Searches = make([]*Search, len(d.Searches))
 		for i, s := range d.Searches {
-			out.Searches[i] = CloneSearch(s)
+			out.Searches[i] = c.search(i, s)
 		}
 	}
 	if d.Conditions != nil {
 		out.Conditions = make([]Cond, len(d.Conditions))
 		for i, c := range d.Conditions {
 			out.Conditions[i] = CloneCond(c)
+		}
+	}
+	return out
+}
+
+// cloner hands out pre-allocated nodes while copying one detection.
+type cloner struct {
+	searches []Search
+	groups   []Group
+	groupPtr []*Group
+	items    []Item
+	itemPtr  []*Item
+	values   []Value
+	strings  []String
+	parts    []StrPart
+}
+
+func (c *cloner) search(i int, s *Search) *Search {
+	if s == nil {
+		return nil
+	}
+	out := &c.searches[i]
+	*out = Search{Pos: s.Pos, Name: s.Name, Kind: s.Kind}
+	if s.Groups != nil {
+		out.Groups, c.groupPtr = c.groupPtr[:len(s.Groups):len(s.Groups)], c.groupPtr[len(s.Groups):]
+		for j, g := range s.Groups {
+			out.Groups[j] = c.group(g)
+		}
+	}
+	return out
+}
+
+func (c *cloner) group(g *Group) *Group {
+	if g == nil {
+		return nil
+	}
+	out := &c.groups[0]
+	c.groups = c.groups[1:]
+	*out = Group{Pos: g.Pos}
+	if g.Items != nil {
+		out.Items, c.itemPtr = c.itemPtr[:len(g.Items):len(g.Items)], c.itemPtr[len(g.Items):]
+		for j, it := range g.Items {
+			out.Items[j] = c.item(it)
+		}
+	}
+	return out
+}
+
+func (c *cloner) item(it *Item) *Item {
+	if it == nil {
+		return nil
+	}
+	out := &c.items[0]
+	c.items = c.items[1:]
+	*out = Item{Pos: it.Pos, Field: it.Field, Match: it.Match}
+	if it.Modifiers != nil {
+		out.Modifiers = append([]Modifier(nil), it.Modifiers...)
+	}
+	if it.Match.Encodings != nil {
+		out.Match.Encodings = append([]Encoding(nil), it.Match.Encodings...)
+	}
+	if it.Values != nil {
+		n := len(it.Values)
+		out.Values, c.values = c.values[:n:n], c.values[n:]
+		for j, v := range it.Values {
+			if sv, ok := v.(*String); ok {
+				ns := &c.strings[0]
+				c.strings = c.strings[1:]
+				*ns = *sv
+				if sv.Parts != nil {
+					k := len(sv.Parts)
+					ns.Parts, c.parts = c.parts[:k:k], c.parts[k:]
+					copy(ns.Parts, sv.Parts)
+				}
+				out.Values[j] = ns
+				continue
+			}
+			out.Values[j] = CloneValue(v)
 		}
 	}
 	return out

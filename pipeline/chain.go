@@ -59,6 +59,9 @@ type applyState struct {
 	condSeq      int
 	notes        []string
 	logsource    bool
+	// ruleMatch evaluates one rule condition on this state; made once per
+	// rule so that evaluating conditions does not allocate.
+	ruleMatch func(ruleCondition) bool
 }
 
 // fieldTrack follows one detection item's field from the input rule.
@@ -134,7 +137,7 @@ func (c *Chain) ApplyCorrelation(corr *ir.Correlation, refs ...*ir.Rule) (*Corre
 }
 
 func (c *Chain) newState() *applyState {
-	return &applyState{
+	s := &applyState{
 		chain:        c,
 		res:          &Result{State: map[string]any{}},
 		ruleApplied:  map[string]bool{},
@@ -142,6 +145,8 @@ func (c *Chain) newState() *applyState {
 		fieldApplied: map[string]map[string]bool{},
 		track:        map[*ir.Item]*fieldTrack{},
 	}
+	s.ruleMatch = func(c ruleCondition) bool { return c.matchRule(s) }
+	return s
 }
 
 func (s *applyState) run() error {
@@ -160,7 +165,7 @@ func (s *applyState) run() error {
 
 // applyItem applies one transformation item when its rule conditions match.
 func (s *applyState) applyItem(it *item) error {
-	if !it.rule.eval(func(c ruleCondition) bool { return c.matchRule(s) }) {
+	if !it.rule.eval(s.ruleMatch) {
 		return nil
 	}
 	prev, prevNotes := s.cur, s.notes

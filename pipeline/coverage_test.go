@@ -154,3 +154,32 @@ func topFields(m map[string]int, n int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// BenchmarkApplyCorpus applies sysmon+windows to every SigmaHQ Windows rule
+// (one iteration = the whole folder).
+func BenchmarkApplyCorpus(b *testing.B) {
+	rules := loadCorpus(b, corpusWindows)
+	sys, _ := Builtin("sysmon")
+	win, _ := Builtin("windows")
+	chain := NewChain(sys, win)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, r := range rules {
+			if _, err := chain.Apply(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(rules)), "rules/op")
+}
+
+// BenchmarkLoadBuiltins measures compiling every built-in pipeline.
+func BenchmarkLoadBuiltins(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		for _, in := range Builtins() {
+			if _, err := Builtin(in.Name); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -98,7 +98,7 @@ func (l *loader) postItem(p *Pipeline, n *yaml.Node) *postItem {
 
 // collect appends the steps of pi that apply to the rule in s.
 func (pi *postItem) collect(s *applyState, out *[]Postprocessing) {
-	if !pi.rule.eval(func(c ruleCondition) bool { return c.matchRule(s) }) {
+	if !pi.rule.eval(s.ruleMatch) {
 		return
 	}
 	if pi.step.Type == "nest" {
