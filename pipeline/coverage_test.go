@@ -17,6 +17,8 @@ import (
 // package.
 const corpusWindows = "../../shared/sigma-rules/rules/windows"
 
+// loadCorpus parses every rule under dir; files that do not parse are
+// skipped (the parser's corpus test reports them).
 func loadCorpus(tb testing.TB, dir string) []*ir.Rule {
 	tb.Helper()
 	if _, err := os.Stat(dir); err != nil {
@@ -66,6 +68,7 @@ func TestCoverage(t *testing.T) {
 			continue
 		}
 		chain := NewChain(p)
+		identity := !p.mapsFields()
 		rows := map[string]*coverageRow{}
 		var total coverageRow
 		for _, r := range rules {
@@ -88,6 +91,9 @@ func TestCoverage(t *testing.T) {
 			}
 			lsOK := res.LogsourceMapped || res.Table != nil
 			un := Unmapped(res)
+			if identity {
+				un = nil // the pipeline keeps the rule's field names by design
+			}
 			if lsOK {
 				row.ls++
 				total.ls++
@@ -103,6 +109,9 @@ func TestCoverage(t *testing.T) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "\n### %s\n\n%d rules: log source mapped %s, log source and every field mapped %s, refused by the pipeline %d\n\n",
 			info.Name, total.rules, pct(total.ls, total.rules), pct(total.full, total.rules), total.failed)
+		if identity {
+			b.WriteString("This pipeline maps no field names (the target keeps the Sysmon / Windows names), so a rule counts as fully mapped when its log source is.\n\n")
+		}
 		b.WriteString("| log source | rules | log source mapped | all mapped | most frequent unmapped fields |\n|---|---:|---:|---:|---|\n")
 		keys := make([]string, 0, len(rows))
 		for k := range rows {

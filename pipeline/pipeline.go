@@ -267,3 +267,19 @@ func flowText(b []byte) string {
 	}
 	return string(out)
 }
+
+// mapsFields reports whether the pipeline renames fields or declares
+// tables, i.e. whether unmapped fields are meaningful for it.
+func (p *Pipeline) mapsFields() bool {
+	if len(p.Tables) > 0 {
+		return true
+	}
+	for _, it := range p.allItems() {
+		switch it.Type {
+		case "field_name_mapping", "field_name_prefix_mapping", "field_name_prefix", "field_name_suffix",
+			"field_name_transform", "hashes_fields", "replace_detection_item":
+			return true
+		}
+	}
+	return false
+}
