@@ -28,7 +28,7 @@ func Compile(rules ...*ir.Rule) (*Engine, error) { return Options{}.Compile(rule
 // Engine is in use.
 func (o Options) Compile(rules ...*ir.Rule) (*Engine, error) {
 	e := &Engine{fieldIDs: map[string]int32{}}
-	for _, name := range [...]string{"Channel", "Provider_Name", "EventID"} {
+	for _, name := range [...]string{anyFieldName, "Channel", "Provider_Name", "EventID"} {
 		e.fieldID(name)
 	}
 	var errs ir.ErrorList
@@ -192,6 +192,9 @@ func (c *compiler) item(it *ir.Item) *item {
 		// With "all", each value must match on its own; keep encodings'
 		// variants of one value together as an OR.
 		ci.vals = c.groupAll(it, ci.vals)
+	}
+	if !ci.all {
+		ci.vals = mergeLiterals(ci.vals)
 	}
 	return ci
 }
@@ -434,7 +437,7 @@ func (c *compiler) groupAll(it *ir.Item, ms []matcher) []matcher {
 		if len(alts) == 1 {
 			out = append(out, alts[0])
 		} else {
-			out = append(out, &anyOf{alts: alts})
+			out = append(out, &anyOf{alts: mergeLiterals(alts)})
 		}
 	}
 	return out

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/sigconv/sigconv/eval/winevt"
 	"github.com/sigconv/sigconv/ir"
@@ -59,6 +61,7 @@ type ctx struct {
 	// per rule
 	ruleGen []uint32
 	cands   []int32
+	buf     []byte // scratch for lowered
 }
 
 // first returns the index of the first event value of field id, or -1.
@@ -86,6 +89,36 @@ func (c *ctx) folded(i int32) string {
 		c.foldOK[i] = true
 	}
 	return c.fold[i]
+}
+
+// lowered returns the folded text of event field i without allocating
+// for ASCII text: it is lower-cased into a scratch buffer, and the result
+// is valid until the next call. Non-ASCII text uses the folded cache.
+func (c *ctx) lowered(i int32) string {
+	if c.foldOK[i] {
+		return c.fold[i]
+	}
+	t := c.ev.Fields[i].Text
+	upper := false
+	for k := 0; k < len(t); k++ {
+		b := t[k]
+		if b >= utf8.RuneSelf {
+			return c.folded(i)
+		}
+		if 'A' <= b && b <= 'Z' {
+			upper = true
+		}
+	}
+	if !upper {
+		return t
+	}
+	c.buf = append(c.buf[:0], t...)
+	for k, b := range c.buf {
+		if 'A' <= b && b <= 'Z' {
+			c.buf[k] = b + 'a' - 'A'
+		}
+	}
+	return unsafe.String(unsafe.SliceData(c.buf), len(c.buf))
 }
 
 func (e *Engine) getCtx(ev *Event) *ctx {

@@ -51,10 +51,11 @@ const (
 
 const bloomBits = 18
 
-type exactKey struct {
-	field int32
-	text  string
-}
+// anyFieldName is the interned pseudo-field of keyword atoms: grams that
+// may occur in any value of the event. It is always field id 0.
+const anyFieldName = "\x00any"
+
+const anyField int32 = 0
 
 type numKey struct {
 	field int32
@@ -63,8 +64,8 @@ type numKey struct {
 
 // index maps atoms to the rules anchored on them.
 type index struct {
-	flags []uint8 // per field id
-	exact map[exactKey][]int32
+	flags []uint8              // per field id
+	exact []map[string][]int32 // per field id: folded text → rules
 	num   map[numKey][]int32
 	grams map[uint64][]int32 // field<<32 | gram
 	bloom []uint64
@@ -87,16 +88,15 @@ var commonText = []string{
 func (e *Engine) buildIndex() {
 	// Gram frequencies over all literals, so that each literal is
 	// represented by its rarest window.
-	freq := map[uint32]int{}
+	// Counts are kept in a hashed table: a collision only makes a gram
+	// look more common than it is.
+	freq := make([]uint16, 1<<freqBits)
 	for _, r := range e.rules {
 		forEachItem(r, func(it *item) {
 			for _, lit := range gramLiterals(it) {
-				seen := map[uint32]bool{}
 				for j := 0; j+4 <= len(lit); j++ {
-					g := gramAt(lit, j)
-					if !seen[g] {
-						seen[g] = true
-						freq[g]++
+					if h := freqSlot(gramAt(lit, j)); freq[h] < math.MaxUint16 {
+						freq[h]++
 					}
 				}
 			}
@@ -111,7 +111,7 @@ func (e *Engine) buildIndex() {
 	b := &anchorBuilder{freq: freq, common: common}
 	x := &e.idx
 	x.flags = make([]uint8, len(e.fieldNames))
-	x.exact = map[exactKey][]int32{}
+	x.exact = make([]map[string][]int32, len(e.fieldNames))
 	x.num = map[numKey][]int32{}
 	x.grams = map[uint64][]int32{}
 	x.bloom = make([]uint64, (1<<bloomBits)/64)
@@ -125,8 +125,10 @@ func (e *Engine) buildIndex() {
 			rid := int32(ri)
 			switch a.kind {
 			case atomExact:
-				k := exactKey{a.field, a.text}
-				x.exact[k] = appendOnce(x.exact[k], rid)
+				if x.exact[a.field] == nil {
+					x.exact[a.field] = map[string][]int32{}
+				}
+				x.exact[a.field][a.text] = appendOnce(x.exact[a.field][a.text], rid)
 				x.flags[a.field] |= flagExact
 			case atomNum:
 				k := numKey{a.field, a.num}
@@ -181,6 +183,10 @@ func gramLiterals(it *item) []string {
 			for _, a := range m.alts {
 				walk(a)
 			}
+		case *litSet:
+			for _, p := range m.pats {
+				walk(&strMatcher{p: p})
+			}
 		}
 	}
 	for _, m := range it.vals {
@@ -189,8 +195,12 @@ func gramLiterals(it *item) []string {
 	return out
 }
 
+const freqBits = 20
+
+func freqSlot(g uint32) uint32 { return (g * 0x9E3779B1) >> (32 - freqBits) }
+
 type anchorBuilder struct {
-	freq   map[uint32]int
+	freq   []uint16
 	common map[uint32]bool
 }
 
@@ -240,10 +250,29 @@ func (b *anchorBuilder) union(n int, get func(int) ([]atom, float64, bool)) ([]a
 }
 
 func (b *anchorBuilder) item(it *item) ([]atom, float64, bool) {
-	if it.kind != itemValues || it.negate || it.hasNull || it.field < 0 || len(it.vals) == 0 {
+	field := it.field
+	switch {
+	case it.negate || it.hasNull || len(it.vals) == 0:
+		return nil, 0, false
+	case it.kind == itemKeyword:
+		field = anyField
+	case it.kind != itemValues || it.field < 0:
 		return nil, 0, false
 	}
-	get := func(i int) ([]atom, float64, bool) { return b.matcher(it.field, it.vals[i]) }
+	get := func(i int) ([]atom, float64, bool) {
+		atoms, cost, ok := b.matcher(field, it.vals[i])
+		if field == anyField {
+			// Only grams can find a keyword, and scanning every value
+			// costs more than scanning one field.
+			for _, a := range atoms {
+				if a.kind != atomGram {
+					return nil, 0, false
+				}
+			}
+			cost *= 4
+		}
+		return atoms, cost, ok
+	}
 	if it.all {
 		return b.best(len(it.vals), get)
 	}
@@ -268,7 +297,7 @@ func (b *anchorBuilder) matcher(field int32, m matcher) ([]atom, float64, bool) 
 		bestG, bestCost := uint32(0), math.Inf(1)
 		for j := 0; j+4 <= len(lit); j++ {
 			g := gramAt(lit, j)
-			cost := 1 + float64(b.freq[g])/8
+			cost := 1 + float64(b.freq[freqSlot(g)])/8
 			if b.common[g] {
 				cost += 20
 			}
@@ -289,6 +318,8 @@ func (b *anchorBuilder) matcher(field int32, m matcher) ([]atom, float64, bool) 
 		return []atom{{kind: atomExact, field: field, text: text}}, 3, true
 	case *anyOf:
 		return b.union(len(m.alts), func(i int) ([]atom, float64, bool) { return b.matcher(field, m.alts[i]) })
+	case *litSet:
+		return b.union(len(m.pats), func(i int) ([]atom, float64, bool) { return b.matcher(field, &strMatcher{p: m.pats[i]}) })
 	}
 	return nil, 0, false
 }
@@ -323,20 +354,35 @@ func (x *index) hits(c *ctx, rt *Route) {
 			if fl&(flagExact|flagGram) == 0 {
 				continue
 			}
-			v := c.folded(i)
+			v := c.lowered(i)
 			if fl&flagExact != 0 {
-				add(x.exact[exactKey{id, v}])
+				add(x.exact[id][v])
 			}
-			if fl&flagGram != 0 && len(v) >= 4 {
-				g := uint32(v[0])<<16 | uint32(v[1])<<8 | uint32(v[2])
-				for j := 3; j < len(v); j++ {
-					g = g<<8 | uint32(v[j])
-					h := gramHash(id, g)
-					if x.bloom[h/64]&(1<<(h%64)) != 0 {
-						add(x.grams[uint64(uint32(id))<<32|uint64(g)])
-					}
-				}
+			if fl&flagGram != 0 {
+				x.scan(id, v, add)
 			}
+		}
+	}
+	if rt.anyGrams {
+		for i := range c.ev.Fields {
+			if c.ev.Fields[i].hasText() {
+				x.scan(anyField, c.lowered(int32(i)), add)
+			}
+		}
+	}
+}
+
+// scan probes every 4-byte window of v for gram atoms of field id.
+func (x *index) scan(id int32, v string, add func([]int32)) {
+	if len(v) < 4 {
+		return
+	}
+	g := uint32(v[0])<<16 | uint32(v[1])<<8 | uint32(v[2])
+	for j := 3; j < len(v); j++ {
+		g = g<<8 | uint32(v[j])
+		h := gramHash(id, g)
+		if x.bloom[h/64]&(1<<(h%64)) != 0 {
+			add(x.grams[uint64(uint32(id))<<32|uint64(g)])
 		}
 	}
 }

@@ -48,6 +48,7 @@ func ParseLogSource(s string) (LogSource, error) {
 type Route struct {
 	ok         []bool  // per compiled rule
 	unanchored []int32 // rules with ok and no pre-filter atom, ascending
+	anyGrams   bool    // some rule with ok is anchored on keyword grams
 }
 
 // eventSource is what is known of an event's logsource.
@@ -78,6 +79,11 @@ func (e *Engine) newRoute(s *eventSource) *Route {
 			rt.ok[i] = true
 			if r.anchor == nil {
 				rt.unanchored = append(rt.unanchored, int32(i))
+			}
+			for _, a := range r.anchor {
+				if a.field == anyField {
+					rt.anyGrams = true
+				}
 			}
 		}
 	}

@@ -39,7 +39,7 @@ func isWinEvt(ev *Event) bool {
 	if len(ev.Fields) == 0 || ev.Fields[0].Key != "Event" || ev.Fields[0].Kind != KindObject {
 		return false
 	}
-	for i := 1; i < len(ev.Fields) && i < 8; i++ {
+	for i := 1; i < len(ev.Fields); i++ {
 		if strings.HasPrefix(ev.Fields[i].Key, "Event.System") {
 			return true
 		}
