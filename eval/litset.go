@@ -12,14 +12,14 @@ const minLitSet = 6
 // positions, then the literals starting with that byte are compared.
 type litSet struct {
 	cased    bool
-	pats     []*pattern // the merged patterns, for anchors and explanations
+	pats     []*pattern          // the merged patterns, for anchors and explanations
 	exact    map[string]struct{} // or nil
-	prefix   *[256][]string // by first byte, or nil
-	suffix   *[256][]string // by last byte, or nil
-	contains *[256][]string // by first byte, literals of two bytes or more, or nil
-	short    string        // one-byte contains literals
-	pairs    []uint64      // bitmap of the first two bytes of contains literals
-	any      bool          // a contains literal is ""
+	prefix   *[256][]string      // by first byte, or nil
+	suffix   *[256][]string      // by last byte, or nil
+	contains *[256][]string      // by first byte, literals of two bytes or more, or nil
+	short    string              // one-byte contains literals
+	pairs    []uint64            // bitmap of the first two bytes of contains literals
+	any      bool                // a contains literal is ""
 }
 
 // mergeable reports whether a matcher can join a litSet.
