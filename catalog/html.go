@@ -28,6 +28,7 @@ func loadTemplates() *templates {
 		"fieldlabel": fieldLabel,
 		"oplabel":    func(p Predicate) string { return p.operatorLabel() },
 		"kindlabel":  func(in Indicator) string { return in.kindLabel() },
+		"isurl":      func(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") },
 		"techpath":   func(id string) string { return strings.ReplaceAll(id, ".", "/") },
 	}
 	read := func(name string) string {

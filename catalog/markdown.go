@@ -175,14 +175,19 @@ func fieldLabel(f string) string {
 	return f
 }
 
-// operatorLabel is the operator, with the modifier chain when it says
-// more than the operator (encodings, cased, all…).
+// operatorLabel is the operator, followed by the other modifiers of the
+// chain (encodings, all, cased…) in parentheses: "contains (base64offset)".
 func (p Predicate) operatorLabel() string {
-	chain := strings.Join(p.Modifiers, "|")
-	if chain == "" || chain == p.Operator {
+	var extra []string
+	for _, m := range p.Modifiers {
+		if m != p.Operator && "not "+m != p.Operator {
+			extra = append(extra, m)
+		}
+	}
+	if len(extra) == 0 {
 		return p.Operator
 	}
-	return p.Operator + " (|" + chain + ")"
+	return p.Operator + " (" + strings.Join(extra, ", ") + ")"
 }
 
 func (p Predicate) valuesMarkdown() string {
@@ -221,7 +226,9 @@ func mdCode(s string) string {
 		tick += "`"
 	}
 	pad := ""
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+	// CommonMark strips one space from each end of a code span that
+	// starts and ends with one; pad so that edge spaces survive.
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") {
 		pad = " "
 	}
 	return tick + pad + s + pad + tick

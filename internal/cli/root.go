@@ -36,6 +36,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		newCheckCmd(e),
 		newListCmd(e),
 		newVersionCmd(e),
+		newDescribeCmd(e),
+		newCatalogCmd(e),
 		newEvalCmd(e),
 		newPipelineCmd(e),
 	)
