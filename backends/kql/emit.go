@@ -27,7 +27,9 @@ const (
 // needs — Kusto's `not(x > 5)` is null, hence false in a where clause, for a
 // null x, while Sigma's `not` is true for an absent field.
 type emitter struct {
-	table *pipeline.Table // the target table; nil or no columns: schema unknown
+	table   *pipeline.Table // the target table; nil or no columns: schema unknown
+	virtual map[string]bool // columns computed by `| extend` (string typed)
+	used    map[string]bool // virtual columns the query refers to
 }
 
 // col is a resolved column reference.
@@ -60,6 +62,10 @@ func (c col) asString() string {
 }
 
 func (e *emitter) column(p *lower.Pred, field string) (col, error) {
+	if e.virtual[field] {
+		e.used[field] = true
+		return col{name: ident(field), typ: "string"}, nil
+	}
 	if e.table == nil || len(e.table.Columns) == 0 {
 		return col{name: ident(field)}, nil
 	}
@@ -97,8 +103,6 @@ func (e *emitter) expr(x lower.Expr, neg bool) (string, int, error) {
 // "or" (positive) and "and" (negated) exact matches of one column are
 // gathered into in~ / !in~ lists.
 func (e *emitter) junction(terms []lower.Expr, neg bool, op string, prec int) (string, int, error) {
-	listOp := (op == " or ") != neg // or of positives, and of negatives
-	_ = listOp
 	parts := make([]string, 0, len(terms))
 	groups := map[string]int{} // list key -> index in lists
 	type list struct {
@@ -160,7 +164,25 @@ func (e *emitter) junction(terms []lower.Expr, neg bool, op string, prec int) (s
 	if len(parts) == 1 {
 		return parts[0], precAtom, nil
 	}
-	return strings.Join(parts, op), prec, nil
+	return joinBalanced(parts, op), prec, nil
+}
+
+// maxRun is the most terms joined in one run. Kusto's parser nests a run
+// of `a or b or c ...` one level per operator and gives up on deep trees
+// (KS245 "Query syntax depth exceeds maximum safe limit"), so longer runs
+// are split into parenthesised groups, which keeps the depth logarithmic.
+const maxRun = 32
+
+func joinBalanced(parts []string, op string) string {
+	for len(parts) > maxRun {
+		groups := make([]string, 0, (len(parts)+maxRun-1)/maxRun)
+		for i := 0; i < len(parts); i += maxRun {
+			j := min(i+maxRun, len(parts))
+			groups = append(groups, "("+strings.Join(parts[i:j], op)+")")
+		}
+		parts = groups
+	}
+	return strings.Join(parts, op)
 }
 
 // listable reports whether p is an equality test that can join an in~ list

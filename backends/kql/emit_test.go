@@ -43,7 +43,7 @@ func parseRule(t *testing.T, detection string) *ir.Rule {
 
 func whereOf(t *testing.T, detection string, table *pipeline.Table) (string, error) {
 	t.Helper()
-	q, err := Query(parseRule(t, detection), table)
+	q, err := Query(parseRule(t, detection), table, nil)
 	if err != nil {
 		return "", err
 	}
@@ -54,74 +54,77 @@ func whereOf(t *testing.T, detection string, table *pipeline.Table) (string, err
 	return strings.TrimPrefix(q, prefix), nil
 }
 
+// emitCases are detection → where-clause cases over testTable; they are
+// also checked with Kusto.Language (TestValidateEmitCases).
+var emitCases = []struct {
+	name, detection, want string
+}{
+	{"exact", "sel:\n    S: abc\ncondition: sel", `S =~ "abc"`},
+	{"cased", "sel:\n    S|cased: abc\ncondition: sel", `S == "abc"`},
+	{"list", "sel:\n    S:\n        - a\n        - b\ncondition: sel", `S in~ ("a", "b")`},
+	{"list cased", "sel:\n    S|cased:\n        - a\n        - b\ncondition: sel", `S in ("a", "b")`},
+	{"not list", "sel:\n    S:\n        - a\n        - b\ncondition: not sel", `S !in~ ("a", "b")`},
+	{"contains", "sel:\n    S|contains: abc\ncondition: sel", `S contains "abc"`},
+	{"contains cased", "sel:\n    S|contains|cased: abc\ncondition: sel", `S contains_cs "abc"`},
+	{"startswith", "sel:\n    S|startswith: abc\ncondition: sel", `S startswith "abc"`},
+	{"endswith", "sel:\n    S|endswith: abc\ncondition: sel", `S endswith "abc"`},
+	{"not endswith", "sel:\n    S|endswith: abc\ncondition: not sel", `S !endswith "abc"`},
+	{"wildcard prefix", "sel:\n    S: abc*\ncondition: sel", `S startswith "abc"`},
+	{"inner wildcard", "sel:\n    S: a*b?c.\ncondition: sel", `S matches regex @"(?is)^a.*b.c\.$"`},
+	{"inner wildcard backslash", "sel:\n    S: 'C:\\W*\\x.exe'\ncondition: sel", `S matches regex @"(?is)^C:\\W.*\\x\.exe$"`},
+	{"not wildcard", "sel:\n    S: a*b\ncondition: not sel", `not(S matches regex "(?is)^a.*b$")`},
+	{"cased wildcard", "sel:\n    S|cased: a?b\ncondition: sel", `S matches regex "(?s)^a.b$"`},
+	{"escaped star", "sel:\n    S: 'a\\*b'\ncondition: sel", `S =~ "a*b"`},
+	{"contains all", "sel:\n    S|contains|all:\n        - a\n        - b\ncondition: sel", `S contains "a" and S contains "b"`},
+	{"any", "sel:\n    S: '*'\ncondition: sel", `isnotempty(S)`},
+	{"empty", "sel:\n    S: ''\ncondition: sel", `S =~ ""`},
+	{"null", "sel:\n    S: null\ncondition: sel", `isempty(S)`},
+	{"null long", "sel:\n    N: null\ncondition: sel", `isnull(N)`},
+	{"exists", "sel:\n    S|exists: true\ncondition: sel", `isnotempty(S)`},
+	{"exists false long", "sel:\n    N|exists: false\ncondition: sel", `isnull(N)`},
+	{"number", "sel:\n    N: 4624\ncondition: sel", `N == 4624`},
+	{"number list", "sel:\n    N:\n        - 1\n        - 2\ncondition: sel", `N in (1, 2)`},
+	{"not number list", "sel:\n    N:\n        - 1\n        - 2\ncondition: not sel", `(isnull(N) or N !in (1, 2))`},
+	{"number on string", "sel:\n    S: 4624\ncondition: sel", `S == "4624"`},
+	{"numeric string on long", "sel:\n    N: '4624'\ncondition: sel", `N == 4624`},
+	{"startswith on long", "sel:\n    N|startswith: '46'\ncondition: sel", `tostring(N) startswith "46"`},
+	{"bool", "sel:\n    B: true\ncondition: sel", `B == true`},
+	{"not bool", "sel:\n    B: true\ncondition: not sel", `B != true`},
+	{"bool string", "sel:\n    B: 'false'\ncondition: sel", `B == false`},
+	{"bool on string", "sel:\n    S: true\ncondition: sel", `S =~ "true"`},
+	{"gt", "sel:\n    N|gt: 5\ncondition: sel", `N > 5`},
+	{"not gte", "sel:\n    N|gte: 5\ncondition: not sel", `(isnull(N) or N < 5)`},
+	{"lt on string", "sel:\n    S|lt: 5\ncondition: sel", `todouble(S) < 5`},
+	{"re", "sel:\n    S|re: 'a\\d+$'\ncondition: sel", `S matches regex @"a\d+$"`},
+	{"re flags", "sel:\n    S|re|i|m|s: '^a.b$'\ncondition: sel", `S matches regex "(?ims)^a.b$"`},
+	{"not re", "sel:\n    S|re: 'ab'\ncondition: not sel", `not(S matches regex "ab")`},
+	{"cidr4", "sel:\n    S|cidr: 10.0.0.0/8\ncondition: sel", `ipv4_is_in_range(S, "10.0.0.0/8")`},
+	{"cidr6", "sel:\n    S|cidr: 'fe80::/10'\ncondition: sel", `ipv6_is_in_range(S, "fe80::/10")`},
+	{"not cidr4", "sel:\n    S|cidr: 10.0.0.0/8\ncondition: not sel", `ipv4_is_in_range(S, "10.0.0.0/8") != true`},
+	{"cidr6 all", "sel:\n    S|cidr: '::/0'\ncondition: sel", `(S contains ":" and ipv6_is_in_range(S, "::/0"))`},
+	{"fieldref", "sel:\n    S|fieldref: S2\ncondition: sel", `S =~ S2`},
+	{"fieldref endswith", "sel:\n    S|fieldref|endswith: S2\ncondition: sel", `S endswith S2`},
+	{"fieldref numbers", "sel:\n    N|fieldref: I\ncondition: sel", `N == I`},
+	{"hour", "sel:\n    D|hour: 3\ncondition: sel", `datetime_part("hour", D) == 3`},
+	{"week on string", "sel:\n    S|week: 3\ncondition: sel", `datetime_part("week_of_year", todatetime(S)) == 3`},
+	{"keyword", "keywords:\n    - abc\ncondition: keywords", `* contains "abc"`},
+	{"keywords", "keywords:\n    - abc\n    - 'd*e'\ncondition: keywords", `* contains "abc" or * matches regex "(?is)d.*e"`},
+	{"not keyword", "keywords:\n    - abc\ncondition: not keywords", `not(* contains "abc")`},
+	{"precedence", "a:\n    S: a\nb:\n    S2: b\nc:\n    N: 1\ncondition: a and (b or c)", `S =~ "a" and (S2 =~ "b" or N == 1)`},
+	{"not or", "a:\n    S: a\nb:\n    S2: b\ncondition: not (a or b)", `S !~ "a" and S2 !~ "b"`},
+	{"not and", "a:\n    S: a\n    S2: b\ncondition: not a", `S !~ "a" or S2 !~ "b"`},
+	{"or of ands", "a:\n    S: a\n    S2: b\nb:\n    N: 1\ncondition: a or b", `(S =~ "a" and S2 =~ "b") or N == 1`},
+	{"one of", "sel_a:\n    S: a\nsel_b:\n    S: b\nfilter:\n    S2: c\ncondition: 1 of sel_* and not filter", `S in~ ("a", "b") and S2 !~ "c"`},
+	{"quote", "sel:\n    S: 'say \"hi\"'\ncondition: sel", `S =~ "say \"hi\""`},
+	{"quote backslash", "sel:\n    S: 'C:\\\"x\"'\ncondition: sel", `S =~ @"C:\""x"""`},
+	{"newline", "sel:\n    S: \"a\\nb\\\\c\"\ncondition: sel", `S =~ "a\nb\\c"`},
+	{"keyword column", "sel:\n    where: x\ncondition: sel", `['where'] =~ "x"`},
+	{"space column", "sel:\n    a b: x\ncondition: sel", `['a b'] =~ "x"`},
+	{"dynamic", "sel:\n    Dyn|contains: x\ncondition: sel", `tostring(Dyn) contains "x"`},
+}
+
 func TestEmit(t *testing.T) {
-	tests := []struct {
-		name, detection, want string
-	}{
-		{"exact", "sel:\n    S: abc\ncondition: sel", `S =~ "abc"`},
-		{"cased", "sel:\n    S|cased: abc\ncondition: sel", `S == "abc"`},
-		{"list", "sel:\n    S:\n        - a\n        - b\ncondition: sel", `S in~ ("a", "b")`},
-		{"list cased", "sel:\n    S|cased:\n        - a\n        - b\ncondition: sel", `S in ("a", "b")`},
-		{"not list", "sel:\n    S:\n        - a\n        - b\ncondition: not sel", `S !in~ ("a", "b")`},
-		{"contains", "sel:\n    S|contains: abc\ncondition: sel", `S contains "abc"`},
-		{"contains cased", "sel:\n    S|contains|cased: abc\ncondition: sel", `S contains_cs "abc"`},
-		{"startswith", "sel:\n    S|startswith: abc\ncondition: sel", `S startswith "abc"`},
-		{"endswith", "sel:\n    S|endswith: abc\ncondition: sel", `S endswith "abc"`},
-		{"not endswith", "sel:\n    S|endswith: abc\ncondition: not sel", `S !endswith "abc"`},
-		{"wildcard prefix", "sel:\n    S: abc*\ncondition: sel", `S startswith "abc"`},
-		{"inner wildcard", "sel:\n    S: a*b?c.\ncondition: sel", `S matches regex @"(?is)^a.*b.c\.$"`},
-		{"inner wildcard backslash", "sel:\n    S: 'C:\\W*\\x.exe'\ncondition: sel", `S matches regex @"(?is)^C:\\W.*\\x\.exe$"`},
-		{"not wildcard", "sel:\n    S: a*b\ncondition: not sel", `not(S matches regex "(?is)^a.*b$")`},
-		{"cased wildcard", "sel:\n    S|cased: a?b\ncondition: sel", `S matches regex "(?s)^a.b$"`},
-		{"escaped star", "sel:\n    S: 'a\\*b'\ncondition: sel", `S =~ "a*b"`},
-		{"contains all", "sel:\n    S|contains|all:\n        - a\n        - b\ncondition: sel", `S contains "a" and S contains "b"`},
-		{"any", "sel:\n    S: '*'\ncondition: sel", `isnotempty(S)`},
-		{"empty", "sel:\n    S: ''\ncondition: sel", `S =~ ""`},
-		{"null", "sel:\n    S: null\ncondition: sel", `isempty(S)`},
-		{"null long", "sel:\n    N: null\ncondition: sel", `isnull(N)`},
-		{"exists", "sel:\n    S|exists: true\ncondition: sel", `isnotempty(S)`},
-		{"exists false long", "sel:\n    N|exists: false\ncondition: sel", `isnull(N)`},
-		{"number", "sel:\n    N: 4624\ncondition: sel", `N == 4624`},
-		{"number list", "sel:\n    N:\n        - 1\n        - 2\ncondition: sel", `N in (1, 2)`},
-		{"not number list", "sel:\n    N:\n        - 1\n        - 2\ncondition: not sel", `(isnull(N) or N !in (1, 2))`},
-		{"number on string", "sel:\n    S: 4624\ncondition: sel", `S == "4624"`},
-		{"numeric string on long", "sel:\n    N: '4624'\ncondition: sel", `N == 4624`},
-		{"startswith on long", "sel:\n    N|startswith: '46'\ncondition: sel", `tostring(N) startswith "46"`},
-		{"bool", "sel:\n    B: true\ncondition: sel", `B == true`},
-		{"not bool", "sel:\n    B: true\ncondition: not sel", `B != true`},
-		{"bool string", "sel:\n    B: 'false'\ncondition: sel", `B == false`},
-		{"bool on string", "sel:\n    S: true\ncondition: sel", `S =~ "true"`},
-		{"gt", "sel:\n    N|gt: 5\ncondition: sel", `N > 5`},
-		{"not gte", "sel:\n    N|gte: 5\ncondition: not sel", `(isnull(N) or N < 5)`},
-		{"lt on string", "sel:\n    S|lt: 5\ncondition: sel", `todouble(S) < 5`},
-		{"re", "sel:\n    S|re: 'a\\d+$'\ncondition: sel", `S matches regex @"a\d+$"`},
-		{"re flags", "sel:\n    S|re|i|m|s: '^a.b$'\ncondition: sel", `S matches regex "(?ims)^a.b$"`},
-		{"not re", "sel:\n    S|re: 'ab'\ncondition: not sel", `not(S matches regex "ab")`},
-		{"cidr4", "sel:\n    S|cidr: 10.0.0.0/8\ncondition: sel", `ipv4_is_in_range(S, "10.0.0.0/8")`},
-		{"cidr6", "sel:\n    S|cidr: 'fe80::/10'\ncondition: sel", `ipv6_is_in_range(S, "fe80::/10")`},
-		{"not cidr4", "sel:\n    S|cidr: 10.0.0.0/8\ncondition: not sel", `ipv4_is_in_range(S, "10.0.0.0/8") != true`},
-		{"cidr6 all", "sel:\n    S|cidr: '::/0'\ncondition: sel", `(S contains ":" and ipv6_is_in_range(S, "::/0"))`},
-		{"fieldref", "sel:\n    S|fieldref: S2\ncondition: sel", `S =~ S2`},
-		{"fieldref endswith", "sel:\n    S|fieldref|endswith: S2\ncondition: sel", `S endswith S2`},
-		{"fieldref numbers", "sel:\n    N|fieldref: I\ncondition: sel", `N == I`},
-		{"hour", "sel:\n    D|hour: 3\ncondition: sel", `datetime_part("hour", D) == 3`},
-		{"week on string", "sel:\n    S|week: 3\ncondition: sel", `datetime_part("week_of_year", todatetime(S)) == 3`},
-		{"keyword", "keywords:\n    - abc\ncondition: keywords", `* contains "abc"`},
-		{"keywords", "keywords:\n    - abc\n    - 'd*e'\ncondition: keywords", `* contains "abc" or * matches regex "(?is)d.*e"`},
-		{"not keyword", "keywords:\n    - abc\ncondition: not keywords", `not(* contains "abc")`},
-		{"precedence", "a:\n    S: a\nb:\n    S2: b\nc:\n    N: 1\ncondition: a and (b or c)", `S =~ "a" and (S2 =~ "b" or N == 1)`},
-		{"not or", "a:\n    S: a\nb:\n    S2: b\ncondition: not (a or b)", `S !~ "a" and S2 !~ "b"`},
-		{"not and", "a:\n    S: a\n    S2: b\ncondition: not a", `S !~ "a" or S2 !~ "b"`},
-		{"or of ands", "a:\n    S: a\n    S2: b\nb:\n    N: 1\ncondition: a or b", `(S =~ "a" and S2 =~ "b") or N == 1`},
-		{"one of", "sel_a:\n    S: a\nsel_b:\n    S: b\nfilter:\n    S2: c\ncondition: 1 of sel_* and not filter", `S in~ ("a", "b") and S2 !~ "c"`},
-		{"quote", "sel:\n    S: 'say \"hi\"'\ncondition: sel", `S =~ "say \"hi\""`},
-		{"quote backslash", "sel:\n    S: 'C:\\\"x\"'\ncondition: sel", `S =~ @"C:\""x"""`},
-		{"newline", "sel:\n    S: \"a\\nb\\\\c\"\ncondition: sel", `S =~ "a\nb\\c"`},
-		{"keyword column", "sel:\n    where: x\ncondition: sel", `['where'] =~ "x"`},
-		{"space column", "sel:\n    a b: x\ncondition: sel", `['a b'] =~ "x"`},
-		{"dynamic", "sel:\n    Dyn|contains: x\ncondition: sel", `tostring(Dyn) contains "x"`},
-	}
-	for _, tc := range tests {
+	for _, tc := range emitCases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := whereOf(t, tc.detection, testTable)
 			if err != nil {

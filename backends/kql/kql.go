@@ -1,6 +1,7 @@
 package kql
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/sigconv/sigconv/backends"
@@ -59,7 +60,7 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 		}
 		table = &pipeline.Table{Name: in.Options.Table}
 	}
-	query, err := Query(r, table)
+	query, err := Query(r, table, extends(res.State))
 	if err != nil {
 		return nil, err
 	}
@@ -78,19 +79,73 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 	return out, nil
 }
 
-// Query renders the detection of a processed rule as a query on table.
-// Columns not in a table with a known schema are refused.
-func Query(r *ir.Rule, table *pipeline.Table) (string, error) {
+// StateExtend is the pipeline state key holding computed columns: a list
+// of "Name = expression" strings. A rule may use Name like a string column;
+// the query then starts with `| extend Name = expression` (only for the
+// names it uses, in list order). Pipelines use it to rebuild a Sysmon
+// field's text from the target's columns.
+const StateExtend = "kql_extend"
+
+// Extend is one computed column.
+type Extend struct {
+	Name string // column name
+	Expr string // KQL expression
+}
+
+// extends reads StateExtend from a pipeline state.
+func extends(state map[string]any) []Extend {
+	var list []string
+	switch v := state[StateExtend].(type) {
+	case string:
+		list = []string{v}
+	case []string:
+		list = v
+	case []any:
+		for _, x := range v {
+			list = append(list, fmt.Sprint(x))
+		}
+	}
+	out := make([]Extend, 0, len(list))
+	for _, s := range list {
+		name, expr, ok := strings.Cut(s, "=")
+		if !ok {
+			continue
+		}
+		out = append(out, Extend{Name: strings.TrimSpace(name), Expr: strings.TrimSpace(expr)})
+	}
+	return out
+}
+
+// Query renders the detection of a processed rule as a query on table,
+// with the computed columns ext available. Columns not in a table with a
+// known schema (nor in ext) are refused.
+func Query(r *ir.Rule, table *pipeline.Table, ext []Extend) (string, error) {
 	x, err := lower.Rule(r, Name)
 	if err != nil {
 		return "", err
 	}
-	e := &emitter{table: table}
+	e := &emitter{table: table, virtual: map[string]bool{}, used: map[string]bool{}}
+	for _, x := range ext {
+		e.virtual[x.Name] = true
+	}
 	where, _, err := e.expr(x, false)
 	if err != nil {
 		return "", err
 	}
-	return ident(table.Name) + "\n| where " + where, nil
+	var b strings.Builder
+	b.WriteString(ident(table.Name))
+	var defs []string
+	for _, x := range ext {
+		if e.used[x.Name] {
+			defs = append(defs, ident(x.Name)+" = "+x.Expr)
+			e.used[x.Name] = false // first definition wins
+		}
+	}
+	if len(defs) > 0 {
+		b.WriteString("\n| extend " + strings.Join(defs, ", "))
+	}
+	b.WriteString("\n| where " + where)
+	return b.String(), nil
 }
 
 // logsourceString renders a logsource for messages, e.g.
