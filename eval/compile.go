@@ -94,6 +94,9 @@ type item struct {
 	negate  bool  // neq
 	hasNull bool  // one of the values is null: a missing or null field matches
 	vals    []matcher
+	// refTargets are the fields named by fieldref values; with neq the
+	// item is false when one of them is missing.
+	refTargets []int32
 }
 
 type compiler struct {
@@ -195,6 +198,11 @@ func (c *compiler) item(it *ir.Item) *item {
 	}
 	if !ci.all {
 		ci.vals = mergeLiterals(ci.vals)
+	}
+	for _, m := range ci.vals {
+		if r, ok := m.(*refMatcher); ok {
+			ci.refTargets = append(ci.refTargets, r.target)
+		}
 	}
 	return ci
 }

@@ -112,6 +112,13 @@ func (it *item) eval(c *ctx) bool {
 		return it.hasNull && !it.negate
 	}
 	if it.negate {
+		// A field compared with a missing field (fieldref) is unknown,
+		// not different.
+		for _, t := range it.refTargets {
+			if c.first(t) < 0 {
+				return false
+			}
+		}
 		present := false
 		for i := first; i >= 0; i = c.next[i] {
 			if c.ev.Fields[i].Kind == KindNull {

@@ -56,7 +56,8 @@
 //     mirroring how SIEMs evaluate field != value.
 //   - fieldref: the field is compared with the values of the named field of
 //     the same event (eq, contains, startswith or endswith; case-insensitive
-//     unless cased); a missing referenced field does not match.
+//     unless cased); a missing referenced field does not match, with or
+//     without neq (a comparison with a missing value is unknown).
 //   - Time parts (minute, hour, day, week (ISO), month, year) are read from
 //     RFC 3339 timestamps, "2006-01-02 15:04:05.000" (Sysmon UtcTime) or
 //     epoch seconds / milliseconds, in the timestamp's own zone (no
