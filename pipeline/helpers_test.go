@@ -109,3 +109,13 @@ func renderTerms(ts []ir.Cond, sep string) string {
 	}
 	return strings.Join(parts, sep)
 }
+
+// parseRuleNoT parses a rule outside a test (fuzz setup); nil on error.
+func parseRuleNoT(src string) *ir.Rule {
+	docs, errs := parser.ParseFile("rule.yml", []byte(src))
+	if len(errs) > 0 || len(docs) == 0 {
+		return nil
+	}
+	r, _ := docs[0].(*ir.Rule)
+	return r
+}

@@ -85,11 +85,12 @@ func Load(name string, src []byte) (*Pipeline, error) {
 	l := &loader{file: name}
 	p := &Pipeline{File: name, Name: name}
 	root := resolve(&doc)
+	if root == nil || root.Kind == 0 {
+		l.errorf(nil, "empty pipeline file")
+		return nil, l.errs
+	}
 	kv, ok := l.mapping(root, "a pipeline")
-	if !ok || root == nil {
-		if root == nil {
-			l.errorf(root, "empty pipeline file")
-		}
+	if !ok {
 		return nil, l.errs
 	}
 	var tables, trans, post, fin *yaml.Node

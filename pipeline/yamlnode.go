@@ -18,8 +18,8 @@ type loader struct {
 }
 
 func (l *loader) pos(n *yaml.Node) ir.Pos {
-	if n == nil {
-		return ir.Pos{File: l.file}
+	if n == nil || n.Line == 0 {
+		return ir.Pos{File: l.file, Line: 1, Col: 1}
 	}
 	return ir.Pos{File: l.file, Line: n.Line, Col: n.Column}
 }
