@@ -11,15 +11,19 @@ import (
 // many other rules use each of its indicators. It is immutable once built
 // and safe for concurrent use.
 type Corpus struct {
-	Name  string              // the rule set, e.g. the directory as given
-	rules int                 // number of rules indexed
-	uses  map[string][]string // indicator key → sorted distinct rule keys
+	Name   string              // the rule set, e.g. the directory as given
+	rules  int                 // number of rules indexed
+	uses   map[string][]string // indicator key → sorted distinct rule keys
+	titles map[string]string   // rule id → title
 }
 
 // NewCorpus indexes rules under the given name.
 func NewCorpus(name string, rules []*ir.Rule) *Corpus {
-	c := &Corpus{Name: name, rules: len(rules), uses: map[string][]string{}}
+	c := &Corpus{Name: name, rules: len(rules), uses: map[string][]string{}, titles: map[string]string{}}
 	for _, r := range rules {
+		if _, dup := c.titles[r.ID]; r.ID != "" && !dup {
+			c.titles[r.ID] = r.Title
+		}
 		rk := ruleKey(r)
 		for _, k := range indicatorKeys(r) {
 			c.uses[k] = append(c.uses[k], rk)
@@ -34,6 +38,15 @@ func NewCorpus(name string, rules []*ir.Rule) *Corpus {
 
 // Len returns the number of rules indexed.
 func (c *Corpus) Len() int { return c.rules }
+
+// title returns the title of the rule with the given id, or "" when c is
+// nil or has no such rule.
+func (c *Corpus) title(id string) string {
+	if c == nil {
+		return ""
+	}
+	return c.titles[id]
+}
 
 // Others counts the rules using the indicator key other than the rule
 // with key self.

@@ -17,6 +17,13 @@ func RenderMarkdown(w io.Writer, p *Page) error {
 	for _, f := range p.facts() {
 		fmt.Fprintf(&b, "- **%s:** %s\n", f.name, mdEscape(f.value))
 	}
+	for _, r := range p.Related {
+		fmt.Fprintf(&b, "- **Related (%s):** `%s`", mdEscape(r.Type), r.ID)
+		if r.Title != "" {
+			fmt.Fprintf(&b, " %s", mdEscape(r.Title))
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("\n## MITRE ATT&CK coverage\n\n")
 	if len(p.Attack) == 0 {
 		b.WriteString("The rule has no attack.* tactic or technique tags.\n")

@@ -9,19 +9,20 @@ import (
 // order; slices are empty (never nil after Build) when a section has no
 // rows, so that JSON output has a stable shape.
 type Page struct {
-	ID             string   `json:"id"`             // rule id, or ""
-	Title          string   `json:"title"`          // title
-	Description    string   `json:"description"`    // description, trimmed
-	Status         string   `json:"status"`         // status, or ""
-	Level          string   `json:"level"`          // level, or ""
-	Author         string   `json:"author"`         // author, or ""
-	Date           string   `json:"date"`           // date as written, or ""
-	Modified       string   `json:"modified"`       // modified as written, or ""
-	File           string   `json:"file"`           // source path, relative to the rule set when there is one
-	Doc            int      `json:"doc"`            // 0-based YAML document index in File
-	References     []string `json:"references"`     // references
-	FalsePositives []string `json:"falsepositives"` // falsepositives
-	Tags           []string `json:"tags"`           // tags as written
+	ID             string    `json:"id"`             // rule id, or ""
+	Title          string    `json:"title"`          // title
+	Description    string    `json:"description"`    // description, trimmed
+	Status         string    `json:"status"`         // status, or ""
+	Level          string    `json:"level"`          // level, or ""
+	Author         string    `json:"author"`         // author, or ""
+	Date           string    `json:"date"`           // date as written, or ""
+	Modified       string    `json:"modified"`       // modified as written, or ""
+	File           string    `json:"file"`           // source path, relative to the rule set when there is one
+	Doc            int       `json:"doc"`            // 0-based YAML document index in File
+	References     []string  `json:"references"`     // references
+	FalsePositives []string  `json:"falsepositives"` // falsepositives
+	Tags           []string  `json:"tags"`           // tags as written
+	Related        []Related `json:"related"`        // related rules
 
 	LogSource LogSource `json:"logsource"` // logsource
 
@@ -62,6 +63,14 @@ func (l LogSource) String() string {
 		s += p
 	}
 	return s
+}
+
+// Related is one entry of the rule's related list.
+type Related struct {
+	ID    string `json:"id"`    // related rule id
+	Type  string `json:"type"`  // derived, obsolete, merged, renamed, similar
+	Title string `json:"title"` // the related rule's title when the corpus has it, else ""
+	Href  string `json:"-"`     // link to its page on the site, or ""
 }
 
 // CorpusInfo names the rule set indicator counts come from.
@@ -108,6 +117,10 @@ func Build(r *ir.Rule, src []byte, opt Options) *Page {
 		Tags:           nonNil(r.Tags),
 		LogSource:      LogSource{Product: r.LogSource.Product, Category: r.LogSource.Category, Service: r.LogSource.Service},
 		Body:           string(src),
+	}
+	p.Related = []Related{}
+	for _, rel := range r.Related {
+		p.Related = append(p.Related, Related{ID: rel.ID, Type: rel.Type, Title: opt.Corpus.title(rel.ID)})
 	}
 	if opt.File != "" {
 		p.File = opt.File

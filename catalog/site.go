@@ -65,6 +65,12 @@ func WriteSite(set *RuleSet, dir string, opt SiteOptions) (*SiteStats, error) {
 			return nil, err
 		}
 	}
+	byID := map[string]string{} // rule id → page, first rule wins
+	for i, e := range set.Entries {
+		if _, dup := byID[e.Rule.ID]; e.Rule.ID != "" && !dup {
+			byID[e.Rule.ID] = hrefs[i]
+		}
+	}
 	pages := make([]*Page, len(set.Entries))
 	errs := make([]error, len(set.Entries))
 	parallel(len(set.Entries), func(i int) {
@@ -75,6 +81,11 @@ func WriteSite(set *RuleSet, dir string, opt SiteOptions) (*SiteStats, error) {
 		}
 		pages[i] = p
 		prefix := depthPrefix(hrefs[i])
+		for j, r := range p.Related {
+			if h, ok := byID[r.ID]; ok {
+				p.Related[j].Href = prefix + h
+			}
+		}
 		var b bytes.Buffer
 		err := t.page.Execute(&b, pageData{Page: p, CSS: t.css, Home: prefix + "index.html", NoticeHref: prefix + noticeFile, Footer: footer})
 		if err == nil {
