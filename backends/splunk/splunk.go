@@ -57,6 +57,7 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 	if err != nil {
 		return nil, err
 	}
+	caseSensitiveEncodings(x)
 	e := &emitter{pos: r.Pos}
 	if err := e.check(x); err != nil {
 		return nil, err
@@ -92,6 +93,11 @@ func (e *emitter) query(res *pipeline.Result, x lower.Expr) string {
 	}
 	for _, t := range s {
 		terms = append(terms, e.search(t, par))
+	}
+	for _, t := range w {
+		if sup := e.superset(t, parentAnd); sup != "" {
+			terms = append(terms, sup)
+		}
 	}
 	q := "*"
 	if len(terms) > 0 {
