@@ -120,7 +120,7 @@ func extends(state map[string]any) []Extend {
 // with the computed columns ext available. Columns not in a table with a
 // known schema (nor in ext) are refused.
 func Query(r *ir.Rule, table *pipeline.Table, ext []Extend) (string, error) {
-	x, err := lower.Rule(r, Name)
+	x, err := lower.Rule(presenceGuards(r), Name)
 	if err != nil {
 		return "", err
 	}
