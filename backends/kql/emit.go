@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -121,7 +122,9 @@ func (e *emitter) junction(terms []lower.Expr, neg bool, op string, prec int) (s
 			} else if ok2 {
 				key := fmt.Sprintf("%s\x00%v\x00%v", c.name, p.Cased, num)
 				if i, seen := groups[key]; seen {
-					lists[i].vals = append(lists[i].vals, v)
+					if !slices.Contains(lists[i].vals, v) {
+						lists[i].vals = append(lists[i].vals, v)
+					}
 					continue
 				}
 				groups[key] = len(lists)
