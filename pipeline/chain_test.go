@@ -366,3 +366,35 @@ transformations:
 		}
 	}
 }
+
+// TestConcurrentApply applies one chain from several goroutines (run with
+// -race): a Chain holds no per-rule state.
+func TestConcurrentApply(t *testing.T) {
+	sys, _ := Builtin("sysmon")
+	win, _ := Builtin("windows")
+	p := mustLoad(t, "p.yml", "name: p\ntransformations:\n  - type: field_name_mapping\n    mapping: {Image: [a, b]}\n  - type: set_state\n    key: index\n    val: [x, y]\n")
+	chain := NewChain(sys, win, p)
+	r := parseRule(t, baseRule)
+	want := render(r)
+	done := make(chan string, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			res, err := chain.Apply(r)
+			if err != nil {
+				done <- err.Error()
+				return
+			}
+			res.State["index"].([]string)[0] = "mutated"
+			done <- render(res.Rule)
+		}()
+	}
+	first := <-done
+	for i := 1; i < 8; i++ {
+		if got := <-done; got != first {
+			t.Errorf("results differ:\n%s\n%s", first, got)
+		}
+	}
+	if render(r) != want {
+		t.Error("input rule modified")
+	}
+}

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/sigconv/sigconv/ir"
 	"gopkg.in/yaml.v3"
@@ -229,26 +230,91 @@ func (l *loader) item(p *Pipeline, n *yaml.Node) *item {
 	return it
 }
 
-// condSummary renders an item's conditions briefly, for explain output.
+// condSummary renders an item's conditions briefly, for explain output:
+// "rule: logsource(product=windows, service=sysmon) and not
+// processing_item_applied(processing_item_id=x)".
 func condSummary(kv []keyValue) string {
-	s := ""
-	for _, e := range kv {
-		switch e.Key {
-		case "rule_conditions", "detection_item_conditions", "field_name_conditions":
-			b, _ := yaml.Marshal(plain(e.Value))
-			if s != "" {
-				s += "; "
+	var parts []string
+	for _, kind := range []string{"rule", "detection_item", "field_name"} {
+		var conds, op, expr, not *yaml.Node
+		for _, e := range kv {
+			switch e.Key {
+			case kind + "_conditions":
+				conds = e.Value
+			case kind + "_cond_op":
+				op = e.Value
+			case kind + "_cond_expr":
+				expr = e.Value
+			case kind + "_cond_not":
+				not = e.Value
 			}
-			s += fmt.Sprintf("%s: %s", e.Key, flowText(b))
-		case "rule_cond_expr", "detection_item_cond_expr", "field_name_cond_expr", "rule_cond_op",
-			"detection_item_cond_op", "field_name_cond_op", "rule_cond_not", "detection_item_cond_not", "field_name_cond_not":
-			if s != "" {
-				s += "; "
+		}
+		cn := resolve(conds)
+		if cn == nil {
+			continue
+		}
+		var text string
+		switch {
+		case cn.Kind == yaml.MappingNode && expr != nil:
+			named := map[string]string{}
+			for i := 0; i+1 < len(cn.Content); i += 2 {
+				named[resolve(cn.Content[i]).Value] = condText(cn.Content[i+1])
 			}
-			s += fmt.Sprintf("%s: %v", e.Key, plain(e.Value))
+			text = replaceNames(resolve(expr).Value, named)
+		default:
+			sep := " and "
+			if o := resolve(op); o != nil && o.Value == "or" {
+				sep = " or "
+			}
+			var list []string
+			if cn.Kind == yaml.MappingNode {
+				for i := 1; i < len(cn.Content); i += 2 {
+					list = append(list, condText(cn.Content[i]))
+				}
+			} else {
+				for _, c := range cn.Content {
+					list = append(list, condText(c))
+				}
+			}
+			text = strings.Join(list, sep)
+		}
+		if n := resolve(not); n != nil && n.Value == "true" {
+			text = "not (" + text + ")"
+		}
+		parts = append(parts, kind+": "+text)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// condText renders one condition as type(key=value, ...).
+func condText(n *yaml.Node) string {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return "?"
+	}
+	typ := "?"
+	var args []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]).Value, plain(n.Content[i+1])
+		if k == "type" {
+			typ = fmt.Sprint(v)
+			continue
+		}
+		args = append(args, fmt.Sprintf("%s=%v", k, v))
+	}
+	return typ + "(" + strings.Join(args, ", ") + ")"
+}
+
+// replaceNames replaces the condition names of a condition expression by
+// their renderings.
+func replaceNames(expr string, named map[string]string) string {
+	toks := tokenize(expr)
+	for i, t := range toks {
+		if r, ok := named[t]; ok {
+			toks[i] = r
 		}
 	}
-	return s
+	return strings.Join(toks, " ")
 }
 
 // flowText squeezes YAML block text onto one line.

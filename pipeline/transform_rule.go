@@ -180,7 +180,11 @@ type setState struct {
 }
 
 func (t *setState) apply(s *applyState, _ *item) error {
-	s.res.State[t.key] = t.val
+	v := t.val
+	if list, ok := v.([]string); ok {
+		v = append([]string(nil), list...) // results never share state values
+	}
+	s.res.State[t.key] = v
 	if t.key == StateTable {
 		name, _ := t.val.(string)
 		if tb := s.chain.Table(name); tb != nil {
