@@ -49,7 +49,7 @@ const (
 	flagGram
 )
 
-const bloomBits = 18
+const bloomBits = 20
 
 // anyFieldName is the interned pseudo-field of keyword atoms: grams that
 // may occur in any value of the event. It is always field id 0.

@@ -24,9 +24,81 @@ const maxDepth = 512
 // substrings of one copy of the input, so a typical event costs a handful
 // of allocations.
 type decoder struct {
-	s   string
-	i   int
-	out []Field
+	s    string
+	i    int
+	out  []Field
+	keys *keyCache // or nil
+}
+
+// keyCache interns the dotted keys of nested values and their Windows
+// flattening across the events of one stream.
+type keyCache struct {
+	buf    []byte
+	dotted map[string]string
+	win    map[string]winKey
+}
+
+type winKey struct {
+	name string
+	ok   bool
+}
+
+// maxCachedKeys bounds a Decoder's caches for streams with unbounded key
+// variety.
+const maxCachedKeys = 1 << 14
+
+func (k *keyCache) join(prefix, key string) string {
+	if k == nil {
+		return prefix + "." + key
+	}
+	k.buf = append(append(append(k.buf[:0], prefix...), '.'), key...)
+	if s, ok := k.dotted[string(k.buf)]; ok {
+		return s
+	}
+	s := string(k.buf)
+	if len(k.dotted) < maxCachedKeys {
+		k.dotted[s] = s
+	}
+	return s
+}
+
+// A Decoder decodes the events of one stream. It caches the keys of nested
+// values (and their Windows flattening), so that decoding costs fewer
+// allocations than DecodeEvent. A Decoder is not safe for concurrent use;
+// the events it returns are independent of it.
+type Decoder struct {
+	flat Flatten
+	keys keyCache
+	fcap int // field capacity hint from the previous event
+}
+
+// NewDecoder returns a Decoder applying flat.
+func NewDecoder(flat Flatten) *Decoder {
+	return &Decoder{flat: flat, keys: keyCache{dotted: map[string]string{}, win: map[string]winKey{}}}
+}
+
+// Decode is DecodeEvent with the Decoder's caches.
+func (dd *Decoder) Decode(data []byte) (*Event, error) {
+	ev := &Event{}
+	if err := dd.DecodeInto(ev, data); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
+// DecodeInto decodes into ev, reusing the storage of its Fields; values
+// of the previous content must no longer be in use (a Match copies the
+// fields it returns, so matches stay valid).
+func (dd *Decoder) DecodeInto(ev *Event, data []byte) error {
+	fields, err := decodeFields(data, dd.flat, &dd.keys, ev.Fields[:0], dd.fcap)
+	if err != nil {
+		return err
+	}
+	ev.Fields = fields
+	if len(fields) > dd.fcap {
+		dd.fcap = len(fields)
+	}
+	return nil
 }
 
 // DecodeEvent parses one JSON object into an event. Nested objects become
@@ -34,7 +106,20 @@ type decoder struct {
 // FlattenWinEvt or FlattenAuto (for an EVTX-shaped event) the Windows
 // event is flattened, see FlattenWindows.
 func DecodeEvent(data []byte, flat Flatten) (*Event, error) {
-	d := decoder{s: string(data)}
+	return decode(data, flat, nil, 0)
+}
+
+func decode(data []byte, flat Flatten, keys *keyCache, capHint int) (*Event, error) {
+	fields, err := decodeFields(data, flat, keys, nil, capHint)
+	if err != nil {
+		return nil, err
+	}
+	return &Event{Fields: fields}, nil
+}
+
+// decodeFields decodes into out (appending from its start).
+func decodeFields(data []byte, flat Flatten, keys *keyCache, out []Field, capHint int) ([]Field, error) {
+	d := decoder{s: string(data), keys: keys}
 	d.ws()
 	if d.i >= len(d.s) || d.s[d.i] != '{' {
 		if d.i >= len(d.s) {
@@ -42,7 +127,10 @@ func DecodeEvent(data []byte, flat Flatten) (*Event, error) {
 		}
 		return nil, &SyntaxError{d.i, "event is not a JSON object"}
 	}
-	d.out = make([]Field, 0, 32)
+	if out == nil {
+		out = make([]Field, 0, max(32, capHint))
+	}
+	d.out = out
 	if err := d.object("", false, 0); err != nil {
 		return nil, err
 	}
@@ -50,11 +138,11 @@ func DecodeEvent(data []byte, flat Flatten) (*Event, error) {
 	if d.i < len(d.s) {
 		return nil, &SyntaxError{d.i, "unexpected data after the event"}
 	}
-	ev := &Event{Fields: d.out}
-	if flat == FlattenWinEvt || (flat == FlattenAuto && isWinEvt(ev)) {
-		FlattenWindows(ev)
+	ev := Event{Fields: d.out}
+	if flat == FlattenWinEvt || (flat == FlattenAuto && isWinEvt(&ev)) {
+		flattenWindows(&ev, keys)
 	}
-	return ev, nil
+	return ev.Fields, nil
 }
 
 func (d *decoder) ws() {
@@ -93,7 +181,7 @@ func (d *decoder) object(prefix string, nested bool, depth int) error {
 			return err
 		}
 		if prefix != "" {
-			k = prefix + "." + k
+			k = d.keys.join(prefix, k)
 		}
 		d.ws()
 		if d.i >= len(d.s) || d.s[d.i] != ':' {

@@ -52,7 +52,9 @@ func isWinEvt(ev *Event) bool {
 // every EventData and UserData value are top-level fields, and drops the
 // values that carry no data (container objects, XML namespaces). Fields
 // outside the "Event" object are kept as they are.
-func FlattenWindows(ev *Event) {
+func FlattenWindows(ev *Event) { flattenWindows(ev, nil) }
+
+func flattenWindows(ev *Event, keys *keyCache) {
 	out := ev.Fields[:0]
 	for _, f := range ev.Fields {
 		if f.Key != "Event" && !strings.HasPrefix(f.Key, "Event.") {
@@ -62,7 +64,20 @@ func FlattenWindows(ev *Event) {
 		if f.Kind == KindObject {
 			continue
 		}
-		name, ok := winevt.FlattenKey(f.Key)
+		var name string
+		var ok bool
+		if keys != nil {
+			wk, hit := keys.win[f.Key]
+			if !hit {
+				wk.name, wk.ok = winevt.FlattenKey(f.Key)
+				if len(keys.win) < maxCachedKeys {
+					keys.win[f.Key] = wk
+				}
+			}
+			name, ok = wk.name, wk.ok
+		} else {
+			name, ok = winevt.FlattenKey(f.Key)
+		}
 		if !ok {
 			continue
 		}

@@ -127,12 +127,13 @@ func runEval(e *env, o *evalOptions, args []string) error {
 		args = []string{"-"}
 	}
 	nEvents, nMatches := 0, 0
+	dec := eval.NewDecoder(flat)
+	ev := &eval.Event{}
 	start := time.Now()
 	for _, file := range args {
 		err := events.ReadFile(file, e.stdin, func(rec events.Record) error {
 			nEvents++
-			ev, err := eval.DecodeEvent(rec.Data, flat)
-			if err != nil {
+			if err := dec.DecodeInto(ev, rec.Data); err != nil {
 				line := rec.Line
 				var se *eval.SyntaxError
 				if errors.As(err, &se) && se.Offset <= len(rec.Data) {

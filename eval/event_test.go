@@ -1,0 +1,168 @@
+package eval
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestDecodeEvent(t *testing.T) {
+	ev := mustEvent(t, `{"a":"x","n":-1.5e2,"b":true,"z":null,"o":{"p":{"q":"deep"},"arr":[1,"two",{"r":3}]},"e":"tab\tq\"\u00e9\ud83d\ude00","a.b":1}`)
+	type kv struct {
+		Key  string
+		Kind Kind
+		Text string
+	}
+	var got []kv
+	for _, f := range ev.Fields {
+		got = append(got, kv{f.Key, f.Kind, f.Text})
+	}
+	want := []kv{
+		{"a", KindString, "x"}, {"n", KindNumber, "-1.5e2"}, {"b", KindBool, "true"}, {"z", KindNull, ""},
+		{"o", KindObject, ""}, {"o.p", KindObject, ""}, {"o.p.q", KindString, "deep"},
+		{"o.arr", KindArray, ""}, {"o.arr", KindNumber, "1"}, {"o.arr", KindString, "two"}, {"o.arr", KindObject, ""}, {"o.arr.r", KindNumber, "3"},
+		{"e", KindString, "tab\tq\"é😀"}, {"a.b", KindNumber, "1"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{``, "offset 0: empty input"},
+		{`[1]`, "offset 0: event is not a JSON object"},
+		{`{"a":}`, "offset 5: unexpected character '}'"},
+		{`{"a":1,}`, "offset 7: expected a string key"},
+		{`{"a":"x}`, "offset 8: unterminated string"},
+		{`{"a":1} x`, "offset 8: unexpected data after the event"},
+		{`{"a":tru}`, "offset 5: invalid literal"},
+		{`{"a":"\q"}`, `offset 6: invalid escape \q`},
+		{strings.Repeat(`{"a":`, 600) + "1" + strings.Repeat("}", 600), "nesting deeper than 512"},
+	}
+	for _, tc := range tests {
+		_, err := DecodeEvent([]byte(tc.in), FlattenNone)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%.30q: err = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestFlattenWindows(t *testing.T) {
+	ev := mustEvent(t, sprintf(sysmon3, "true", "x.devtunnels.ms"))
+	for key, want := range map[string]string{
+		"EventID": "3", "Channel": "Microsoft-Windows-Sysmon/Operational", "Provider_Name": "Microsoft-Windows-Sysmon",
+		"Computer": "WS-042.corp.example", "TimeCreated_SystemTime": "2024-05-27T10:11:12.123456Z",
+		"Initiated": "true", "DestinationHostname": "x.devtunnels.ms", "Security_UserID": "S-1-5-18",
+	} {
+		f := ev.Value(key)
+		if f == nil || f.Text != want {
+			t.Errorf("%s = %+v, want %q", key, f, want)
+		}
+	}
+	none, _ := DecodeEvent([]byte(sprintf(sysmon3, "true", "x")), FlattenNone)
+	if none.Value("Initiated") != nil || none.Value("Event.EventData.Initiated") == nil {
+		t.Error("--flatten=none must keep the nested keys")
+	}
+}
+
+func TestDecoderMatchesDecodeEvent(t *testing.T) {
+	dec := NewDecoder(FlattenAuto)
+	ev := &Event{}
+	for i, js := range []string{sprintf(sysmon3, "true", "a"), `{"x":{"y":1}}`, sprintf(sysmon3, "false", "b")} {
+		want := mustEvent(t, js)
+		if err := dec.DecodeInto(ev, []byte(js)); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.Fields, ev.Fields); diff != "" {
+			t.Errorf("event %d (-want +got)\n%s", i, diff)
+		}
+	}
+}
+
+// TestConcurrentMatch matches from many goroutines (run with -race).
+func TestConcurrentMatch(t *testing.T) {
+	rules := parseRules(t, "t.yml", ruleWith("    sel:\n        Image|endswith: '\\cmd.exe'\n        CommandLine|contains: 'whoami'\n    condition: sel\n"))
+	e, err := Compile(rules...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hit := mustEvent(t, `{"Image":"C:\\Windows\\System32\\CMD.exe","CommandLine":"cmd /c WHOAMI"}`)
+	miss := mustEvent(t, `{"Image":"C:\\Windows\\System32\\cmd.exe","CommandLine":"cmd /c dir"}`)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				if len(e.Match(hit)) != 1 || len(e.Match(miss)) != 0 {
+					t.Error("wrong verdict under concurrency")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestRouting(t *testing.T) {
+	rules := parseRules(t, "r.yml", `title: proc
+id: 00000000-0000-0000-0000-00000000000a
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    sel:
+        Image|endswith: '\x.exe'
+    condition: sel
+---
+title: sec
+id: 00000000-0000-0000-0000-00000000000b
+logsource:
+    service: security
+    product: windows
+detection:
+    sel:
+        Image|endswith: '\x.exe'
+    condition: sel
+---
+title: linux
+id: 00000000-0000-0000-0000-00000000000c
+logsource:
+    product: linux
+detection:
+    sel:
+        Image|endswith: '\x.exe'
+    condition: sel
+`)
+	e, err := Compile(rules...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		event string
+		rt    *Route
+		want  []string
+	}{
+		{"sysmon 1", `{"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":1,"Image":"C:\\x.exe"}`, nil, []string{"proc"}},
+		{"security", `{"Channel":"Security","EventID":4688,"Image":"C:\\x.exe"}`, nil, []string{"sec"}},
+		{"unknown windows channel", `{"Channel":"Foo","EventID":1,"Image":"C:\\x.exe"}`, nil, []string{"proc", "sec"}},
+		{"not windows", `{"Image":"C:\\x.exe"}`, nil, []string{"proc", "sec", "linux"}},
+		{"no routing", `{"Channel":"Security","EventID":4688,"Image":"C:\\x.exe"}`, e.AllRules(), []string{"proc", "sec", "linux"}},
+		{"fixed logsource", `{"Image":"C:\\x.exe"}`, e.RouteFor(LogSource{Product: "windows", Category: "process_creation"}), []string{"proc", "sec"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, m := range e.MatchRoute(mustEvent(t, tc.event), tc.rt) {
+				got = append(got, m.Rule.Title)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
