@@ -398,3 +398,59 @@ func TestConcurrentApply(t *testing.T) {
 		t.Error("input rule modified")
 	}
 }
+
+func TestQueryExpressionAndCustomAttribute(t *testing.T) {
+	p := mustLoad(t, "p.yml", `name: p
+transformations:
+  - type: query_expression_placeholders
+    expression: '{field} in (_GetWatchlist("{id}") | project SearchKey)'
+    mapping:
+      admins: AdminAccounts
+  - type: set_custom_attribute
+    attribute: sentinel_severity
+    value: High
+`)
+	rule := strings.Replace(baseRule, "    User: SYSTEM", "    User|expand: '%admins%'", 1)
+	res, err := NewChain(p).Apply(parseRule(t, rule))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var user *ir.Item
+	ir.WalkItems(res.Rule.Detection, func(_ *ir.Search, _ *ir.Group, it *ir.Item) bool {
+		if it.Field == "User" {
+			user = it
+		}
+		return true
+	})
+	got, ok := res.Expression(user.Values[0], user.Field)
+	if want := `User in (_GetWatchlist("AdminAccounts") | project SearchKey)`; !ok || got != want {
+		t.Errorf("expression = %q, %v; want %q", got, ok, want)
+	}
+	found := false
+	for _, a := range res.Rule.Custom {
+		if a.Key == "sentinel_severity" && a.Value == "High" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("custom attribute not set: %+v", res.Rule.Custom)
+	}
+	// A placeholder mixed with text cannot become an expression.
+	bad := strings.Replace(baseRule, "    User: SYSTEM", "    User|expand: 'x%admins%'", 1)
+	if _, err := NewChain(p).Apply(parseRule(t, bad)); err == nil || !strings.Contains(err.Error(), "mixes a placeholder with other text") {
+		t.Errorf("mixed placeholder: err = %v", err)
+	}
+}
+
+func TestResolve(t *testing.T) {
+	if p, err := Resolve("sysmon"); err != nil || p.Name != "sysmon" {
+		t.Errorf("Resolve(sysmon) = %v, %v", p, err)
+	}
+	if p, err := Resolve("testdata/pysigma_example.yml"); err != nil || p.Priority != 100 {
+		t.Errorf("Resolve(file) = %v, %v", p, err)
+	}
+	_, err := Resolve("no_such_pipeline")
+	if err == nil || !strings.Contains(err.Error(), `pipeline "no_such_pipeline" is neither a built-in pipeline (`) {
+		t.Errorf("Resolve(unknown) error = %v", err)
+	}
+}
