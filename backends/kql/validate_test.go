@@ -210,3 +210,45 @@ func TestValidateEmitCases(t *testing.T) {
 		t.Errorf("Kusto.Language errors:\n%s", report)
 	}
 }
+
+// goldenDir holds the golden cases; their want/kql.default files are
+// validated (queries only: refusal and error lines are skipped).
+const goldenDir = "../../testdata/golden"
+
+// TestValidateGolden checks every query of the golden kql.default files
+// whose table a built-in pipeline declares (queries on tables given with
+// --table have no schema to check against).
+func TestValidateGolden(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(goldenDir, "*", "want", "kql.default"))
+	if err != nil || len(files) == 0 {
+		t.Skipf("no golden kql files: %v", err)
+	}
+	var schema map[string]json.RawMessage
+	if err := json.Unmarshal(schemaJSON(t), &schema); err != nil {
+		t.Fatal(err)
+	}
+	queries := map[string]string{}
+	skipped := 0
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, chunk := range strings.Split(strings.TrimSpace(string(src)), "\n\n") {
+			table, _, ok := strings.Cut(chunk, "\n| ")
+			if !ok {
+				continue // a refusal or an error line
+			}
+			if _, known := schema[table]; !known {
+				skipped++
+				continue
+			}
+			queries[fmt.Sprintf("%s#%d", filepath.Base(filepath.Dir(filepath.Dir(f))), i)] = chunk
+		}
+	}
+	report, ok := validate(t, queries)
+	t.Logf("%s (%d queries on tables without a schema skipped)", lastLine(report), skipped)
+	if !ok {
+		t.Errorf("Kusto.Language errors:\n%s", report)
+	}
+}
