@@ -138,6 +138,7 @@ func TestIndicators(t *testing.T) {
     CommandLine|base64offset|contains: 'IEX'
   kw:
     - 'evil'
+    - '*evil*'
   filter:
     SourceIp|cidr: '10.0.0.0/8'
     User|exists: false
@@ -160,7 +161,7 @@ func TestIndicators(t *testing.T) {
 		`Description re ^Win(dows)?`,
 		`CurrentDirectory starts_with C:\Users\`,
 		`CommandLine contains (base64offset) IEX`,
-		`(keyword) eq evil`,
+		`(keyword) keyword evil`,
 		`SourceIp cidr 10.0.0.0/8`,
 		`User exists false`,
 		`Level not_eq 4`,

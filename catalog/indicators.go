@@ -13,7 +13,7 @@ type Indicator struct {
 	Field string `json:"field"` // field name, "" for a keyword search
 	// Kind is eq, contains, starts_with, ends_with, wildcard (a pattern
 	// with inner wildcards), re, cidr, exists, lt, lte, gt, gte, fieldref,
-	// prefixed "not_" with neq. An eq value of the form *x*, x* or *x is
+	// prefixed "not_" with neq, or keyword for a plain keyword value. An eq value of the form *x*, x* or *x is
 	// folded into contains, starts_with or ends_with x, as backends do, so
 	// that equivalent spellings count as the same indicator.
 	Kind string `json:"kind"`
@@ -72,6 +72,11 @@ func indicator(it *ir.Item, v ir.Value) Indicator {
 		}
 		if it.Match.Op == ir.OpEqual {
 			in.Kind, in.Value = foldWildcards(s)
+			// A keyword is matched anywhere in the event, so "x" and
+			// "*x*" are the same keyword.
+			if it.IsKeyword() && (in.Kind == "eq" || in.Kind == "contains") {
+				in.Kind = "keyword"
+			}
 		}
 	}
 	if it.Match.FieldRef {
