@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/sigconv/sigconv/backends"
@@ -295,5 +296,44 @@ disabled = 1
 	}
 	if _, err := b.Bundle(FormatSavedSearches, backends.Config{"splunk": map[string]any{"savedsearches": map[string]any{"bogus": 1}}}, outs); err == nil {
 		t.Error("unknown config key accepted")
+	}
+}
+
+func TestCorrelationRefusals(t *testing.T) {
+	base := rule(ref("s"), sel("s", it("A", "", sv("1"))))
+	corr := func(typ ir.CorrelationType) *ir.Correlation {
+		return &ir.Correlation{Type: typ, GroupBy: []string{"Host"},
+			Timespan: ir.Timespan{Raw: "5m", Duration: 5 * time.Minute},
+			Cond:     &ir.CorrCondition{Bounds: []ir.CorrBound{{Op: "gte", Value: 3}}}}
+	}
+	tests := []struct {
+		name string
+		in   *backends.CorrelationInput
+		want string
+	}{
+		{"ordered", &backends.CorrelationInput{Correlation: corr(ir.TemporalOrdered), Rules: []*pipeline.Result{base, base}}, "temporal_ordered"},
+		{"chained", &backends.CorrelationInput{Correlation: corr(ir.EventCount), Chained: []*backends.CorrelationInput{{}}}, "chained"},
+		{"data model", &backends.CorrelationInput{Correlation: corr(ir.EventCount), Rules: []*pipeline.Result{base}, Format: FormatDataModel}, "data_model"},
+		{"sub-second", &backends.CorrelationInput{Correlation: func() *ir.Correlation {
+			c := corr(ir.EventCount)
+			c.Timespan = ir.Timespan{Raw: "1500ms", Duration: 1500 * time.Millisecond}
+			return c
+		}(), Rules: []*pipeline.Result{base}}, "timespan"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := New().ConvertCorrelation(tc.in)
+			if !errors.Is(err, backends.ErrUnsupported) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want an unsupported error about %s", err, tc.want)
+			}
+		})
+	}
+	out, err := New().ConvertCorrelation(&backends.CorrelationInput{Correlation: corr(ir.EventCount), Rules: []*pipeline.Result{base}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "A=\"1\"\n| sort 0 _time\n| streamstats time_window=300s count as sigma_event_count by Host\n| where sigma_event_count>=3"
+	if diff := cmp.Diff(want, out.Query); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

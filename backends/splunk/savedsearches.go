@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/ir"
@@ -54,7 +55,13 @@ func (b *Backend) Bundle(format string, cfg backends.Config, outs []*backends.Ou
 		m := out.Rule.Metadata()
 		name := stanzaName(m, used)
 		buf.WriteString("\n[" + name + "]\n")
-		for _, kv := range stanzaKeys(m, out.Query, layers) {
+		earliest := "-15m"
+		if c, ok := out.Rule.(*ir.Correlation); ok {
+			// The search must see a whole correlation window before the
+			// last 15 minutes it is scheduled for.
+			earliest = "-" + strconv.FormatInt(int64(c.Timespan.Duration/time.Second)+15*60, 10) + "s"
+		}
+		for _, kv := range stanzaKeys(m, out.Query, earliest, layers) {
 			writeConfValue(&buf, kv.key, kv.val)
 		}
 	}
@@ -119,13 +126,13 @@ type confKV struct {
 
 // stanzaKeys lists the keys of one rule's stanza: built-in values in a
 // fixed order, then keys added by the configuration, sorted.
-func stanzaKeys(m *ir.Meta, query string, l *confLayers) []confKV {
+func stanzaKeys(m *ir.Meta, query, earliest string, l *confLayers) []confKV {
 	kvs := []confKV{
 		{"search", query},
 		{"description", oneLine(m.Description)},
 		{"enableSched", "1"},
 		{"cron_schedule", "*/15 * * * *"},
-		{"dispatch.earliest_time", "-15m"},
+		{"dispatch.earliest_time", earliest},
 		{"dispatch.latest_time", "now"},
 		{"counttype", "number of events"},
 		{"relation", "greater than"},
@@ -262,6 +269,9 @@ func oneLine(s string) string {
 // the .conf line-continuation rule; Splunk keeps the line break, which SPL
 // reads as whitespace.
 func writeConfValue(b *strings.Builder, key, val string) {
+	if val == "" {
+		return // an empty value is the same as no key
+	}
 	b.WriteString(key)
 	b.WriteString(" = ")
 	b.WriteString(strings.ReplaceAll(val, "\n", " \\\n"))
