@@ -53,12 +53,14 @@ type applyState struct {
 	cur   *item // item being applied
 
 	ruleApplied  map[string]bool
-	itemApplied  map[*ir.Item]map[string]bool
+	itemApplied  map[itemID]bool // (detection item, processing item id) pairs
 	fieldApplied map[string]map[string]bool
 	track        map[*ir.Item]*fieldTrack
 	condSeq      int
 	notes        []string
 	logsource    bool
+	// verbose asks transformations to describe their changes (explain).
+	verbose bool
 	// ruleMatch evaluates one rule condition on this state; made once per
 	// rule so that evaluating conditions does not allocate.
 	ruleMatch func(ruleCondition) bool
@@ -92,16 +94,30 @@ func (it *item) label() string {
 }
 
 // Apply runs every pipeline of the chain on a copy of r and returns the
-// result. r is never modified. An error is an *ir.Error naming the rule or
+// result. Result.Applied lists the items that applied; their Detail is
+// filled only by Explain, which describes every change. r is never modified. An error is an *ir.Error naming the rule or
 // detection item (rule_failure, detection_item_failure, ...) or the
 // pipeline item that failed.
 func (c *Chain) Apply(r *ir.Rule) (*Result, error) {
+	return c.apply(r, false)
+}
+
+// apply is Apply; verbose fills Applied.Detail (explain output).
+func (c *Chain) apply(r *ir.Rule, verbose bool) (*Result, error) {
 	s := c.newState()
+	s.verbose = verbose
 	s.rule = ir.CloneRule(r)
 	s.res.Rule = s.rule
+	n := 0
+	ir.WalkItems(s.rule.Detection, func(_ *ir.Search, _ *ir.Group, it *ir.Item) bool {
+		n++
+		return true
+	})
+	tracks := make([]fieldTrack, 0, n)
 	ir.WalkItems(s.rule.Detection, func(_ *ir.Search, _ *ir.Group, it *ir.Item) bool {
 		if it.Field != "" {
-			s.track[it] = &fieldTrack{orig: it.Field}
+			tracks = append(tracks, fieldTrack{orig: it.Field})
+			s.track[it] = &tracks[len(tracks)-1]
 		}
 		return true
 	})
@@ -141,7 +157,7 @@ func (c *Chain) newState() *applyState {
 		chain:        c,
 		res:          &Result{State: map[string]any{}},
 		ruleApplied:  map[string]bool{},
-		itemApplied:  map[*ir.Item]map[string]bool{},
+		itemApplied:  map[itemID]bool{},
 		fieldApplied: map[string]map[string]bool{},
 		track:        map[*ir.Item]*fieldTrack{},
 	}
@@ -206,12 +222,13 @@ func (s *applyState) markItem(d *ir.Item) {
 	if s.cur == nil || s.cur.id == "" {
 		return
 	}
-	m := s.itemApplied[d]
-	if m == nil {
-		m = map[string]bool{}
-		s.itemApplied[d] = m
-	}
-	m[s.cur.id] = true
+	s.itemApplied[itemID{d, s.cur.id}] = true
+}
+
+// itemID names a processing item applied to a detection item.
+type itemID struct {
+	item *ir.Item
+	id   string
 }
 
 // derive makes n inherit d's tracking (applied ids, field origin).
@@ -219,12 +236,10 @@ func (s *applyState) derive(d, n *ir.Item) {
 	if d == n {
 		return
 	}
-	if m := s.itemApplied[d]; m != nil {
-		c := make(map[string]bool, len(m))
-		for k, v := range m {
-			c[k] = v
+	for k := range s.itemApplied {
+		if k.item == d {
+			s.itemApplied[itemID{n, k.id}] = true
 		}
-		s.itemApplied[n] = c
 	}
 	if t := s.track[d]; t != nil {
 		c := *t

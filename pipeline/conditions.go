@@ -317,7 +317,7 @@ type appliedCond struct{ id string }
 
 func (c *appliedCond) matchRule(s *applyState) bool { return s.ruleApplied[c.id] }
 func (c *appliedCond) matchItem(s *applyState, it *ir.Item) bool {
-	return s.itemApplied[it][c.id]
+	return s.itemApplied[itemID{it, c.id}]
 }
 func (c *appliedCond) matchField(s *applyState, field string) bool {
 	return s.fieldApplied[field][c.id]

@@ -19,7 +19,7 @@ func (c *Chain) Explain(w io.Writer, r *ir.Rule, all bool) error {
 		fmt.Fprintf(w, " (%s)", r.ID)
 	}
 	fmt.Fprintf(w, "\n  logsource: %s\n", lsText(r.LogSource))
-	res, err := c.Apply(r)
+	res, err := c.apply(r, true)
 	if err != nil {
 		fmt.Fprintf(w, "  refused by the pipelines: %v\n", err)
 		return nil

@@ -79,7 +79,7 @@ type Applied struct {
 	ID       string // processing item id, or "" when it has none
 	Type     string // transformation type
 	Pipeline string // pipeline name
-	Detail   string // what it changed, human-readable
+	Detail   string // what it changed, human-readable; filled by Explain only
 	Pos      ir.Pos // position of the item in its pipeline file
 }
 

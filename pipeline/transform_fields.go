@@ -203,13 +203,17 @@ func (t *fieldTransform) apply(s *applyState, it *item) error {
 		s.trackField(d, d.Field, names)
 		if len(names) == 1 {
 			if names[0] != d.Field {
-				s.note("%s → %s (%s)", d.Field, names[0], d.Pos)
+				if s.verbose {
+					s.note("%s → %s (%s)", d.Field, names[0], d.Pos)
+				}
 			}
 			d.Field = names[0]
 			s.markItem(d)
 			return nil, nil
 		}
-		s.note("%s → %s (%s)", d.Field, strings.Join(names, " | "), d.Pos)
+		if s.verbose {
+			s.note("%s → %s (%s)", d.Field, strings.Join(names, " | "), d.Pos)
+		}
 		alts := make([][]*ir.Item, len(names))
 		for i, n := range names {
 			c := ir.CloneItem(d)
@@ -301,7 +305,9 @@ func (t *fieldTransform) one(s *applyState, it *item, pos ir.Pos, f string) (str
 		return "", ir.Errorf(pos, ir.CodePipeline, "pipeline item %s maps correlation field %s to %d fields; a correlation field needs exactly one", it.label(), f, len(names))
 	}
 	if names[0] != f {
-		s.note("%s → %s (%s)", f, names[0], pos)
+		if s.verbose {
+			s.note("%s → %s (%s)", f, names[0], pos)
+		}
 	}
 	return names[0], nil
 }

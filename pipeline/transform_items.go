@@ -64,7 +64,9 @@ func (dropItem) apply(s *applyState, it *item) error {
 		if !s.matchDetectionItem(it, d) {
 			return nil, nil
 		}
-		s.note("dropped %s (%s)", fieldLabel(d), d.Pos)
+		if s.verbose {
+			s.note("dropped %s (%s)", fieldLabel(d), d.Pos)
+		}
 		return [][]*ir.Item{{}}, nil
 	})
 }
@@ -165,7 +167,9 @@ func (t *hashesFields) apply(s *applyState, it *item) error {
 			s.markItem(c)
 			alts[i] = []*ir.Item{c}
 		}
-		s.note("%s → %s (%s)", d.Field, strings.Join(order, " | "), d.Pos)
+		if s.verbose {
+			s.note("%s → %s (%s)", d.Field, strings.Join(order, " | "), d.Pos)
+		}
 		return alts, nil
 	})
 }
@@ -196,15 +200,18 @@ func (t *replaceItem) apply(s *applyState, it *item) error {
 		names := make([]string, len(t.replacement))
 		for i, r := range t.replacement {
 			c := ir.CloneItem(r)
-			s.itemApplied[c] = map[string]bool{}
 			s.markItem(c)
 			if tr := s.track[d]; tr != nil {
 				s.track[c] = &fieldTrack{orig: tr.orig, mapped: true, by: append(append([]string(nil), tr.by...), s.cur.label())}
 			}
 			repl[i] = c
-			names[i] = fieldLabel(c) + " " + valuesText(c.Values)
+			if s.verbose {
+				names[i] = fieldLabel(c) + " " + valuesText(c.Values)
+			}
 		}
-		s.note("%s %s → %s (%s)", d.Field, valuesText(d.Values), strings.Join(names, " and "), d.Pos)
+		if s.verbose {
+			s.note("%s %s → %s (%s)", d.Field, valuesText(d.Values), strings.Join(names, " and "), d.Pos)
+		}
 		return [][]*ir.Item{repl}, nil
 	})
 }
@@ -276,7 +283,9 @@ func (t regexTransform) apply(s *applyState, it *item) error {
 			b.WriteString(post)
 			vals[i] = ir.Lit(str.Pos, b.String())
 		}
-		s.note("%s %s → regex %s (%s)", fieldLabel(d), valuesText(d.Values), valuesText(vals), d.Pos)
+		if s.verbose {
+			s.note("%s %s → regex %s (%s)", fieldLabel(d), valuesText(d.Values), valuesText(vals), d.Pos)
+		}
 		d.Values = vals
 		d.Match.Op = ir.OpRegex
 		if string(t) == "ignore_case_flag" && !d.Match.Cased {

@@ -100,10 +100,11 @@ func (t *addCondition) apply(s *applyState, it *item) error {
 		if t.template {
 			t.fill(s.rule.LogSource, c)
 		}
-		s.itemApplied[c] = map[string]bool{}
 		s.markItem(c)
 		items[i] = c
-		desc = append(desc, fieldLabel(c)+"="+valuesText(c.Values))
+		if s.verbose {
+			desc = append(desc, fieldLabel(c)+"="+valuesText(c.Values))
+		}
 	}
 	det.Searches = append(det.Searches, &ir.Search{Pos: it.pos, Name: name, Kind: ir.SearchMap,
 		Groups: []*ir.Group{{Pos: it.pos, Items: items}}})
@@ -123,7 +124,9 @@ func (t *addCondition) apply(s *applyState, it *item) error {
 			det.ConditionText[i] = prefix + "(" + det.ConditionText[i] + ")"
 		}
 	}
-	s.note("condition %s %s: %s", op, name, strings.Join(desc, ", "))
+	if s.verbose {
+		s.note("condition %s %s: %s", op, name, strings.Join(desc, ", "))
+	}
 	return nil
 }
 
@@ -155,7 +158,9 @@ func (t *changeLogsource) apply(s *applyState, _ *item) error {
 	}
 	old := s.rule.LogSource
 	s.rule.LogSource = ir.LogSource{Pos: old.Pos, Category: t.category, Product: t.product, Service: t.service}
-	s.note("logsource %s → %s", lsText(old), lsText(s.rule.LogSource))
+	if s.verbose {
+		s.note("logsource %s → %s", lsText(old), lsText(s.rule.LogSource))
+	}
 	return nil
 }
 
@@ -193,7 +198,9 @@ func (t *setState) apply(s *applyState, _ *item) error {
 			s.res.Table = &Table{Name: name}
 		}
 	}
-	s.note("state %s = %v", t.key, t.val)
+	if s.verbose {
+		s.note("state %s = %v", t.key, t.val)
+	}
 	return nil
 }
 
@@ -220,7 +227,9 @@ func (t *fieldsList) apply(s *applyState, _ *item) error {
 	case "set":
 		m.Fields = append([]string(nil), t.fields...)
 	}
-	s.note("fields %s %s", t.op, strings.Join(t.fields, ", "))
+	if s.verbose {
+		s.note("fields %s %s", t.op, strings.Join(t.fields, ", "))
+	}
 	return nil
 }
 
@@ -247,7 +256,9 @@ func (t *customAttr) apply(s *applyState, _ *item) error {
 		}
 	}
 	m.Custom = append(m.Custom, ir.Attribute{Key: t.key, Value: v})
-	s.note("attribute %s = %v", t.key, t.val)
+	if s.verbose {
+		s.note("attribute %s = %v", t.key, t.val)
+	}
 	return nil
 }
 

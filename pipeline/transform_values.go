@@ -46,7 +46,9 @@ func (t *valueTransform) apply(s *applyState, it *item) error {
 			out = append(out, nv...)
 		}
 		if changed {
-			s.note("%s values %s → %s (%s)", fieldLabel(d), valuesText(d.Values), valuesText(out), d.Pos)
+			if s.verbose {
+				s.note("%s values %s → %s (%s)", fieldLabel(d), valuesText(d.Values), valuesText(out), d.Pos)
+			}
 			d.Values = out
 			if d.Match.Expand && !hasPlaceholders(out) {
 				d.Match.Expand = false
@@ -546,7 +548,9 @@ func (t *queryExpr) apply(s *applyState, it *item) error {
 			s.res.Expressions = map[ir.Value]string{}
 		}
 		s.res.Expressions[v] = strings.ReplaceAll(t.expr, "{id}", id)
-		s.note("%s %%%s%% → query expression %q (%s)", fieldLabel(d), name, t.expr, str.Pos)
+		if s.verbose {
+			s.note("%s %%%s%% → query expression %q (%s)", fieldLabel(d), name, t.expr, str.Pos)
+		}
 		s.markItem(d)
 		return true
 	})
