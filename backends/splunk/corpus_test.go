@@ -38,7 +38,7 @@ type parsedRule struct {
 	rule *ir.Rule
 }
 
-func loadCorpus(t *testing.T) []parsedRule {
+func loadCorpus(t testing.TB) []parsedRule {
 	t.Helper()
 	if _, err := os.Stat(corpusDir); err != nil {
 		t.Skipf("corpus not found: %v", err)
@@ -207,4 +207,27 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("%s: %v\n%s", key, err, dm.converted[key].Query)
 		}
 	}
+}
+
+// BenchmarkCorpus measures pipeline application plus conversion of every
+// corpus rule (parsing excluded).
+func BenchmarkCorpus(b *testing.B) {
+	rules := loadCorpus(b)
+	p, err := pipeline.Builtin("splunk_windows")
+	if err != nil {
+		b.Fatal(err)
+	}
+	chain := pipeline.NewChain(p)
+	be := splunk.New()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, pr := range rules {
+			res, err := chain.Apply(pr.rule)
+			if err != nil {
+				continue
+			}
+			_, _ = be.Convert(&backends.Input{Processed: res, Format: splunk.FormatDefault})
+		}
+	}
+	b.ReportMetric(float64(len(rules)), "rules/op")
 }
