@@ -199,6 +199,27 @@ const freqBits = 20
 
 func freqSlot(g uint32) uint32 { return (g * 0x9E3779B1) >> (32 - freqBits) }
 
+// exactCost estimates how often a field equals a folded value in real
+// data: short values and well-known ones ("true", "setvalue", "0x3e7")
+// are common. Costs are rough hit probabilities; an OR adds them, an AND
+// takes its cheapest operand.
+func exactCost(text string) float64 {
+	switch {
+	case commonValues[text] || len(text) < 4:
+		return 0.5
+	case len(text) < 8:
+		return 0.2
+	}
+	return 0.05
+}
+
+// commonValues are field values frequent in Windows event data.
+var commonValues = map[string]bool{
+	"true": true, "false": true, "setvalue": true, "createkey": true, "deletevalue": true, "0x3e7": true,
+	"microsoft corporation": true, "system": true, "high": true, "medium": true, "nt authority\\system": true,
+	"tcp": true, "udp": true, "valid": true, "microsoft windows": true, "-": true,
+}
+
 type anchorBuilder struct {
 	freq   []uint16
 	common map[uint32]bool
@@ -269,7 +290,7 @@ func (b *anchorBuilder) item(it *item) ([]atom, float64, bool) {
 					return nil, 0, false
 				}
 			}
-			cost *= 4
+			cost *= 4 // every value is scanned
 		}
 		return atoms, cost, ok
 	}
@@ -283,45 +304,51 @@ func (b *anchorBuilder) matcher(field int32, m matcher) ([]atom, float64, bool) 
 	switch m := m.(type) {
 	case *strMatcher:
 		if m.p.kind == patExact {
-			// Short exact values ("true", "-", "0x0") are common in data.
-			cost := 1.0
-			if len(m.p.lit) < 6 {
-				cost = 3
-			}
-			return []atom{{kind: atomExact, field: field, text: fold(m.p.lit)}}, cost, true
+			text := fold(m.p.lit)
+			return []atom{{kind: atomExact, field: field, text: text}}, exactCost(text), true
 		}
-		lit := fold(m.p.longestLit())
-		if len(lit) < 4 {
-			return nil, 0, false
-		}
-		bestG, bestCost := uint32(0), math.Inf(1)
-		for j := 0; j+4 <= len(lit); j++ {
-			g := gramAt(lit, j)
-			cost := 1 + float64(b.freq[freqSlot(g)])/8
-			if b.common[g] {
-				cost += 20
-			}
-			if cost < bestCost {
-				bestG, bestCost = g, cost
-			}
-		}
-		return []atom{{kind: atomGram, field: field, text: lit, gram: bestG}}, bestCost, true
+		return b.gram(field, fold(m.p.longestLit()))
 	case *numEq:
 		if m.v == math.Trunc(m.v) && math.Abs(m.v) < 1e15 {
-			return []atom{{kind: atomNum, field: field, num: int64(m.v)}}, 2, true
+			return []atom{{kind: atomNum, field: field, num: int64(m.v)}}, 0.2, true
 		}
 	case *boolEq:
 		text := "false"
 		if m.v {
 			text = "true"
 		}
-		return []atom{{kind: atomExact, field: field, text: text}}, 3, true
+		return []atom{{kind: atomExact, field: field, text: text}}, 0.5, true
 	case *anyOf:
 		return b.union(len(m.alts), func(i int) ([]atom, float64, bool) { return b.matcher(field, m.alts[i]) })
 	case *litSet:
 		return b.union(len(m.pats), func(i int) ([]atom, float64, bool) { return b.matcher(field, &strMatcher{p: m.pats[i]}) })
+	case *reMatcher:
+		lits := reLiterals(m.re.String(), 4)
+		if lits == nil {
+			return nil, 0, false
+		}
+		return b.union(len(lits), func(i int) ([]atom, float64, bool) { return b.gram(field, lits[i]) })
 	}
 	return nil, 0, false
+}
+
+// gram returns the gram atom of a folded literal: its rarest window.
+func (b *anchorBuilder) gram(field int32, lit string) ([]atom, float64, bool) {
+	if len(lit) < 4 {
+		return nil, 0, false
+	}
+	bestG, bestCost := uint32(0), math.Inf(1)
+	for j := 0; j+4 <= len(lit); j++ {
+		g := gramAt(lit, j)
+		cost := 0.01 * (1 + float64(b.freq[freqSlot(g)])/8)
+		if b.common[g] {
+			cost += 0.3
+		}
+		if cost < bestCost {
+			bestG, bestCost = g, cost
+		}
+	}
+	return []atom{{kind: atomGram, field: field, text: lit, gram: bestG}}, bestCost, true
 }
 
 // hits adds to c.cands every rule of the route with an atom that holds.
