@@ -93,21 +93,32 @@ func ruleDetection(s *applyState) *ir.Detection {
 	return s.rule.Detection
 }
 
-// strictMapping is strict_field_mapping_failure: a detection item whose
-// field no field name mapping has touched so far is an error.
+// strictMapping is strict_field_mapping_failure: the rule is refused when
+// fields of the input rule were not touched by any field name mapping so
+// far; the error lists them all, at the first one's position. Items added
+// by the pipelines themselves (add_condition) are not checked.
 type strictMapping struct{}
 
 func (strictMapping) apply(s *applyState, it *item) error {
-	var err error
+	var fields []string
+	var pos ir.Pos
 	ir.WalkItems(ruleDetection(s), func(_ *ir.Search, _ *ir.Group, d *ir.Item) bool {
 		tr := s.track[d]
 		if d.Field == "" || tr == nil || tr.mapped || !s.matchDetectionItem(it, d) {
 			return true
 		}
-		err = ir.Errorf(d.Pos, ir.CodeUnmappedField, "field %s is not mapped by the pipelines", d.Field)
-		return false
+		if len(fields) == 0 {
+			pos = d.Pos
+		}
+		if !contains(fields, d.Field) {
+			fields = append(fields, d.Field)
+		}
+		return true
 	})
-	return err
+	if len(fields) == 0 {
+		return nil
+	}
+	return ir.Errorf(pos, ir.CodeUnmappedField, "the following fields are not mapped: %s", strings.Join(fields, ", "))
 }
 
 // hashesFields is hashes_fields: a Hashes item with values like

@@ -234,7 +234,7 @@ condition: (not noise and (_cond1 and (sel and not filter)))
 		{
 			name:    "strict_field_mapping_failure",
 			trans:   "- type: field_name_mapping\n  mapping:\n    Image: TargetImage\n    CommandLine: cmd\n- type: strict_field_mapping_failure\n",
-			wantErr: "rule.yml:16:5: field User is not mapped by the pipelines",
+			wantErr: "rule.yml:16:5: the following fields are not mapped: User",
 		},
 		{
 			name:  "nest",
