@@ -1,0 +1,47 @@
+package splunk
+
+import "testing"
+
+func TestCheckStructure(t *testing.T) {
+	tests := []struct {
+		q  string
+		ok bool
+	}{
+		{`a="1" (b="2" OR c="3")`, true},
+		{"*\n| where match(f, \"(?i)a\\\\)\") AND NOT (isnull(g))", true},
+		{`a="x\"y" b IN ("1", "2")`, true},
+		{`a="1`, false},                          // unterminated string
+		{`(a="1" OR b="2"`, false},               // unbalanced
+		{`a="1")`, false},                        // unbalanced
+		{`a="1" () b="2"`, false},                // empty group
+		{`a="1" OR`, false},                      // dangling operator
+		{`OR a="1"`, false},                      // missing left operand
+		{`a="1" OR OR b="2"`, false},             // doubled operator
+		{`(a="1" | where b)`, false},             // pipeline stage inside a group
+		{"a=\"1\"\n| where", true},               // a command may have no argument here
+		{"x\n| where match('a.b, \"y\")", false}, // unterminated field quote
+	}
+	for _, tc := range tests {
+		err := CheckStructure(tc.q)
+		if (err == nil) != tc.ok {
+			t.Errorf("CheckStructure(%q) = %v, want ok=%v", tc.q, err, tc.ok)
+		}
+	}
+}
+
+func TestCheckConf(t *testing.T) {
+	good := "# c\n\n[a]\nsearch = x \\\n| where y\ndescription = d\n\n[b]\nsearch = z\n"
+	if err := CheckConf([]byte(good)); err != nil {
+		t.Errorf("good conf: %v", err)
+	}
+	for _, bad := range []string{
+		"[a]\nsearch = x\n[a]\nsearch = y\n", // duplicate stanza
+		"[a]\ndescription = d\n",             // no search
+		"[a]]\nsearch = x\n",                 // malformed header
+		"[a]\nsearch = x\n| where y\n",       // continuation without backslash
+	} {
+		if err := CheckConf([]byte(bad)); err == nil {
+			t.Errorf("CheckConf accepted %q", bad)
+		}
+	}
+}
