@@ -31,6 +31,13 @@ func Builtin(name string) (*Pipeline, error) {
 	return Load("builtin/"+name+".yml", src)
 }
 
+// IsBuiltin reports whether name is a built-in pipeline, without loading
+// it.
+func IsBuiltin(name string) bool {
+	_, err := builtinFS.ReadFile("builtin/" + name + ".yml")
+	return err == nil && name != "" && !strings.ContainsAny(name, `/\`)
+}
+
 func builtinNames() []string {
 	ents, _ := builtinFS.ReadDir("builtin")
 	var names []string
@@ -63,10 +70,8 @@ func Builtins() []Info {
 // of a YAML file. A name that is neither is an error listing the
 // built-ins.
 func Resolve(nameOrPath string) (*Pipeline, error) {
-	if !strings.ContainsAny(nameOrPath, `/\`) && path.Ext(nameOrPath) == "" {
-		if _, err := builtinFS.ReadFile("builtin/" + nameOrPath + ".yml"); err == nil {
-			return Builtin(nameOrPath)
-		}
+	if path.Ext(nameOrPath) == "" && IsBuiltin(nameOrPath) {
+		return Builtin(nameOrPath)
 	}
 	src, err := os.ReadFile(nameOrPath)
 	if err != nil {

@@ -443,6 +443,9 @@ transformations:
 }
 
 func TestResolve(t *testing.T) {
+	if !IsBuiltin("windows") || IsBuiltin("nope") || IsBuiltin("../pipeline/builtin/windows") {
+		t.Error("IsBuiltin")
+	}
 	if p, err := Resolve("sysmon"); err != nil || p.Name != "sysmon" {
 		t.Errorf("Resolve(sysmon) = %v, %v", p, err)
 	}
