@@ -129,7 +129,11 @@ func (l *lucene) match(b *strings.Builder, f string, p *lower.Pred) error {
 			b.WriteString(f + ":/" + escapeSlash(re) + "/")
 			return nil
 		}
-		l.warn(p, WarnCaseSensitive, "Lucene query_string cannot match %q case-insensitively (regexp longer than %d characters or case_sensitive_fallback set); the term is case-sensitive", lower.PatternString(p.Pattern), maxRegexLength)
+		if l.cfg.caseSensitiveLucene {
+			l.warn(p, WarnCaseSensitive, "%q is matched case-sensitively (config case_sensitive_fallback)", lower.PatternString(p.Pattern))
+		} else {
+			l.warn(p, WarnCaseSensitive, "%q is matched case-sensitively: its case-insensitive regexp would exceed Elasticsearch's index.max_regex_length of %d", lower.PatternString(p.Pattern), maxRegexLength)
+		}
 	}
 	if shape == lower.ShapeExact {
 		b.WriteString(f + ":" + luceneQuote(lit))
@@ -216,9 +220,11 @@ func luceneWildcard(parts []ir.StrPart) string {
 // fields).
 func luceneField(name string) string { return luceneEscape(name) }
 
-// escapeSlash escapes the '/' that would end a query_string regexp.
-// luceneRegex already escapes '/' as punctuation; this guards literal
-// slashes that reach here unescaped (none today).
+// escapeSlash prepares a regular expression for query_string's /.../
+// syntax: an unescaped '/' would end it (luceneRegex escapes every '/'
+// already), and an escaped backslash right before the closing '/' would be
+// read by the query lexer as an escaped slash, so a trailing \\ is written
+// as the class [\\].
 func escapeSlash(re string) string {
 	var b strings.Builder
 	esc := false
@@ -229,7 +235,12 @@ func escapeSlash(re string) string {
 		esc = r == '\\' && !esc
 		b.WriteRune(r)
 	}
-	return b.String()
+	s := b.String()
+	n := len(s) - len(strings.TrimRight(s, `\`))
+	if n > 0 && n%2 == 0 {
+		s = s[:len(s)-2] + `[\\]`
+	}
+	return s
 }
 
 var _ = backends.Unsupported
