@@ -78,7 +78,7 @@ func (t *itemFailure) apply(s *applyState, it *item) error {
 	var err error
 	ir.WalkItems(ruleDetection(s), func(_ *ir.Search, _ *ir.Group, d *ir.Item) bool {
 		if s.matchDetectionItem(it, d) {
-			err = ir.Errorf(d.Pos, ir.CodeUnsupported, "%s", t.msg)
+			err = refusal(d.Pos, ir.CodeUnsupported, t.msg)
 			return false
 		}
 		return true
@@ -118,7 +118,7 @@ func (strictMapping) apply(s *applyState, it *item) error {
 	if len(fields) == 0 {
 		return nil
 	}
-	return ir.Errorf(pos, ir.CodeUnmappedField, "the following fields are not mapped: %s", strings.Join(fields, ", "))
+	return refusal(pos, ir.CodeUnmappedField, "the following fields are not mapped: "+strings.Join(fields, ", "))
 }
 
 // hashesFields is hashes_fields: a Hashes item with values like

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -237,7 +238,18 @@ func (t *fieldsList) apply(s *applyState, _ *item) error {
 type ruleFailure struct{ msg string }
 
 func (t *ruleFailure) apply(s *applyState, _ *item) error {
-	return ir.Errorf(s.meta().Pos, ir.CodeUnsupported, "%s", t.msg)
+	return refusal(s.meta().Pos, ir.CodeUnsupported, t.msg)
+}
+
+// ErrRefused is wrapped by the errors of rule_failure,
+// detection_item_failure and strict_field_mapping_failure: the pipeline
+// declares that the target cannot handle the rule, which callers report as
+// a refusal rather than a failure (errors.Is(err, pipeline.ErrRefused)).
+var ErrRefused = errors.New("refused by a processing pipeline")
+
+// refusal builds a positioned error wrapping ErrRefused.
+func refusal(pos ir.Pos, code, msg string) *ir.Error {
+	return &ir.Error{Pos: pos, Code: code, Msg: msg, Err: ErrRefused}
 }
 
 // customAttr is set_custom_attribute.

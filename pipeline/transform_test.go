@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -285,6 +286,9 @@ condition: (not noise and (_cond1 and (sel and not filter)))
 			if tc.wantErr != "" {
 				if err == nil || err.Error() != tc.wantErr {
 					t.Fatalf("error = %v, want %q", err, tc.wantErr)
+				}
+				if strings.HasSuffix(tc.name, "failure") && !errors.Is(err, ErrRefused) {
+					t.Errorf("error does not wrap ErrRefused")
 				}
 				return
 			}
