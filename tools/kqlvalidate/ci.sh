@@ -21,7 +21,7 @@ fi
 cd "$root"
 log=$(mktemp)
 status=0
-SIGCONV_KQL_VALIDATE=1 go test ./backends/kql -count=1 -v \
+SIGCONV_KQL_VALIDATE=1 go test ./backends/kql -count=1 -timeout 30m -v \
 	-run 'TestValidateGolden|TestValidateEmitCases|TestValidateCorpus' >"$log" 2>&1 || status=$?
 grep -E '^(--- |ok|FAIL|panic)|checked [0-9]+ queries|: KS[0-9]+' "$log" || true
 rm -f "$log"
