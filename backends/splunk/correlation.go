@@ -26,7 +26,8 @@ import (
 //     value_percentile use fixed windows (`bin _time span=<T>` + `stats`),
 //     with a static-time-window warning, as the specification allows
 //     ("should" level: events straddling a bin boundary are missed);
-//   - temporal_ordered and chained correlations are refused.
+//   - temporal_ordered chains streamstats stages (orderedSequence);
+//   - chained correlations are refused.
 
 // ConvertCorrelation converts one correlation rule.
 func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.Output, error) {
@@ -43,8 +44,6 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 		return nil, backends.Unsupported(pos, Name, "correlation rule", "the data_model format converts detection rules only")
 	case len(in.Chained) > 0:
 		return nil, backends.Unsupported(pos, Name, "chained correlation", "a correlation over other correlations is not converted to SPL yet")
-	case c.Type == ir.TemporalOrdered:
-		return nil, backends.Unsupported(pos, Name, "temporal_ordered correlation", "SPL has no exact operator for an ordered sequence within a sliding window (transaction is greedy and not exact)")
 	case len(in.Rules) == 0:
 		return nil, backends.Unsupported(pos, Name, "correlation rule", "it refers to no detection rule")
 	}
@@ -63,7 +62,13 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 	if err != nil {
 		return nil, err
 	}
-	agg, warn, err := aggregation(c, secs, len(in.Rules))
+	var agg []string
+	var warn *backends.Warning
+	if c.Type == ir.TemporalOrdered {
+		agg, err = orderedSequence(c, int64(span/time.Second), len(in.Rules))
+	} else {
+		agg, warn, err = aggregation(c, secs, len(in.Rules))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +82,7 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 // correlationBase selects the events of the referenced rules and marks
 // them: sigma_rule lists the (names of the) rules an event matches.
 func correlationBase(c *ir.Correlation, rules []*pipeline.Result) ([]string, error) {
-	if len(rules) == 1 && c.Type != ir.Temporal {
+	if len(rules) == 1 && c.Type != ir.Temporal && c.Type != ir.TemporalOrdered {
 		return singleRuleBase(c, rules[0])
 	}
 	names := make([]string, len(rules))
@@ -221,6 +226,35 @@ func (e *emitter) whereWithState(res *pipeline.Result, x lower.Expr) string {
 	}
 	parts = append(parts, e.where(x, parentAnd, false))
 	return strings.Join(parts, " AND ")
+}
+
+// orderedSequence finds, per group, events of rules 1..n in that order
+// within the timespan. Stage k carries, on each event of rule k, the
+// latest start time of a chain 1..k ending at it: the maximum of stage
+// k-1's values over the earlier events of the window (streamstats
+// current=false, so an event never follows itself), kept when the chain
+// still fits in the timespan. Taking the latest start is optimal: it leaves
+// the most room for the rest of the sequence. The rule matches at events
+// of rule n that end a chain.
+func orderedSequence(c *ir.Correlation, secs int64, n int) ([]string, error) {
+	if c.Cond != nil && len(c.Cond.Bounds) > 0 {
+		return nil, backends.Unsupported(c.Cond.Pos, Name, "temporal_ordered condition", "a condition on an ordered sequence is not converted (the sequence of all rules is required)")
+	}
+	by := ""
+	if len(c.GroupBy) > 0 {
+		by = " by " + strings.Join(c.GroupBy, " ")
+	}
+	window := strconv.FormatInt(secs, 10)
+	lines := []string{"| sort 0 _time", "| eval sigma_s1=if(sigma_r1==1, _time, null())"}
+	for k := 2; k <= n; k++ {
+		prev, cur := "sigma_s"+strconv.Itoa(k-1), "sigma_s"+strconv.Itoa(k)
+		p := "sigma_p" + strconv.Itoa(k-1)
+		lines = append(lines,
+			"| streamstats time_window="+window+"s current=false max("+prev+") as "+p+by,
+			"| eval "+cur+"=if(sigma_r"+strconv.Itoa(k)+"==1 AND _time-"+p+"<="+window+", "+p+", null())")
+	}
+	lines = append(lines, "| where isnotnull(sigma_s"+strconv.Itoa(n)+")")
+	return lines, nil
 }
 
 // aggregation renders the windowed aggregation and its threshold.

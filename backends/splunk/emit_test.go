@@ -311,7 +311,7 @@ func TestCorrelationRefusals(t *testing.T) {
 		in   *backends.CorrelationInput
 		want string
 	}{
-		{"ordered", &backends.CorrelationInput{Correlation: corr(ir.TemporalOrdered), Rules: []*pipeline.Result{base, base}}, "temporal_ordered"},
+		{"ordered with condition", &backends.CorrelationInput{Correlation: corr(ir.TemporalOrdered), Rules: []*pipeline.Result{base, base}}, "temporal_ordered"},
 		{"chained", &backends.CorrelationInput{Correlation: corr(ir.EventCount), Chained: []*backends.CorrelationInput{{}}}, "chained"},
 		{"data model", &backends.CorrelationInput{Correlation: corr(ir.EventCount), Rules: []*pipeline.Result{base}, Format: FormatDataModel}, "data_model"},
 		{"sub-second", &backends.CorrelationInput{Correlation: func() *ir.Correlation {
