@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+const seedRule = "../../rules/windows/network_connection/net_connection_win_domain_devtunnels.yml"
+
+func runCLI(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(args, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestPipelineExplain(t *testing.T) {
+	out, errs, code := runCLI(t, "pipeline", "explain", "-p", "windows", "-p", "sysmon", seedRule)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"pipelines, in application order:\n  1. windows (priority 10",
+		"  2. sysmon (priority 10",
+		"apply  sysmon/sysmon_network_connection_eventid add_condition: condition and _cond1: EventID=[3]",
+		"result logsource: {category=network_connection, product=windows, service=sysmon}",
+		"Initiated: UNMAPPED",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, errs, code := runCLI(t, "pipeline", "explain", "-p", "nonexistent", seedRule); code != ExitUsage || !strings.Contains(errs, `pipeline "nonexistent" is neither a built-in pipeline`) {
+		t.Errorf("unknown pipeline: exit %d, %s", code, errs)
+	}
+}
+
+func TestPipelineUnmappedAndList(t *testing.T) {
+	out, errs, code := runCLI(t, "pipeline", "unmapped", "-p", "sysmon", "../../rules")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "net_connection_win_domain_devtunnels.yml:1:1: Network Connection Initiated To DevTunnels Domain: Initiated, DestinationHostname") {
+		t.Errorf("unexpected output:\n%s", out)
+	}
+	if !strings.Contains(errs, "2 rules, 2 with unmapped fields") {
+		t.Errorf("summary: %s", errs)
+	}
+	out, _, code = runCLI(t, "pipeline", "list")
+	if code != 0 || !strings.Contains(out, "sysmon") || !strings.Contains(out, "windows") {
+		t.Errorf("list: exit %d\n%s", code, out)
+	}
+}
