@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-const seedRule = "../../rules/windows/network_connection/net_connection_win_domain_devtunnels.yml"
+const pipelineSeedRule = "../../rules/windows/network_connection/net_connection_win_domain_devtunnels.yml"
 
-func runCLI(t *testing.T, args ...string) (string, string, int) {
+func runPipelineCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Run(args, strings.NewReader(""), &out, &errb)
@@ -16,7 +16,7 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 }
 
 func TestPipelineExplain(t *testing.T) {
-	out, errs, code := runCLI(t, "pipeline", "explain", "-p", "windows", "-p", "sysmon", seedRule)
+	out, errs, code := runPipelineCLI(t, "pipeline", "explain", "-p", "windows", "-p", "sysmon", pipelineSeedRule)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -31,13 +31,13 @@ func TestPipelineExplain(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if _, errs, code := runCLI(t, "pipeline", "explain", "-p", "nonexistent", seedRule); code != ExitUsage || !strings.Contains(errs, `pipeline "nonexistent" is neither a built-in pipeline`) {
+	if _, errs, code := runPipelineCLI(t, "pipeline", "explain", "-p", "nonexistent", pipelineSeedRule); code != ExitUsage || !strings.Contains(errs, `pipeline "nonexistent" is neither a built-in pipeline`) {
 		t.Errorf("unknown pipeline: exit %d, %s", code, errs)
 	}
 }
 
 func TestPipelineUnmappedAndList(t *testing.T) {
-	out, errs, code := runCLI(t, "pipeline", "unmapped", "-p", "sysmon", "../../rules")
+	out, errs, code := runPipelineCLI(t, "pipeline", "unmapped", "-p", "sysmon", "../../rules")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -47,7 +47,7 @@ func TestPipelineUnmappedAndList(t *testing.T) {
 	if !strings.Contains(errs, "2 rules, 2 with unmapped fields") {
 		t.Errorf("summary: %s", errs)
 	}
-	out, _, code = runCLI(t, "pipeline", "list")
+	out, _, code = runPipelineCLI(t, "pipeline", "list")
 	if code != 0 || !strings.Contains(out, "sysmon") || !strings.Contains(out, "windows") {
 		t.Errorf("list: exit %d\n%s", code, out)
 	}
