@@ -7,8 +7,23 @@ import (
 	"strings"
 )
 
-// RenderMarkdown writes p as a Markdown page.
-func RenderMarkdown(w io.Writer, p *Page) error {
+// RenderMarkdown writes the pages as Markdown, separated by a rule (---)
+// when there are several.
+func RenderMarkdown(w io.Writer, pages ...*Page) error {
+	for i, p := range pages {
+		if i > 0 {
+			if _, err := io.WriteString(w, "\n---\n\n"); err != nil {
+				return err
+			}
+		}
+		if err := renderMarkdown(w, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func renderMarkdown(w io.Writer, p *Page) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", oneLine(p.Title))
 	if p.Description != "" {

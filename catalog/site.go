@@ -87,7 +87,7 @@ func WriteSite(set *RuleSet, dir string, opt SiteOptions) (*SiteStats, error) {
 			}
 		}
 		var b bytes.Buffer
-		err := t.page.Execute(&b, pageData{Page: p, CSS: t.css, Home: prefix + "index.html", NoticeHref: prefix + noticeFile, Footer: footer})
+		err := t.page.Execute(&b, pageData{Pages: []*Page{p}, CSS: t.css, Home: prefix + "index.html", NoticeHref: prefix + noticeFile, Footer: footer})
 		if err == nil {
 			err = os.WriteFile(filepath.Join(dir, filepath.FromSlash(hrefs[i])), b.Bytes(), 0o644)
 		}

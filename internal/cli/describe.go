@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,9 @@ func newDescribeCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "describe RULE [--corpus DIR] [-f markdown|json|html]",
 		Short: "Describe a rule as a catalog page",
-		Long: `Print a catalog page for each rule of the file RULE: title and
+		Long: `Print a catalog page for each rule of the file RULE (a multi-rule
+file gives several pages: a JSON array, one HTML document, Markdown pages
+separated by ---): title and
 description, MITRE ATT&CK coverage, event coverage, the rule body, the
 condition as stages with each selection's predicates, and the indicators.
 With --corpus, each indicator shows how many other rules under DIR use the
@@ -85,14 +88,13 @@ func runDescribe(e *env, o *describeOptions, path string) error {
 			opt.File = filepath.ToSlash(rel)
 		}
 	}
-	var b bytes.Buffer
+	pages := make([]*catalog.Page, len(rules))
 	for i, r := range rules {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		if err := render(&b, catalog.Build(r, src, opt)); err != nil {
-			return &exitError{code: ExitFailed, err: err}
-		}
+		pages[i] = catalog.Build(r, src, opt)
+	}
+	var b bytes.Buffer
+	if err := render(&b, pages...); err != nil {
+		return &exitError{code: ExitFailed, err: err}
 	}
 	if _, err := e.stdout.Write(b.Bytes()); err != nil {
 		return &exitError{code: ExitFailed, err: err}
@@ -101,14 +103,14 @@ func runDescribe(e *env, o *describeOptions, path string) error {
 }
 
 // pageRenderer returns the catalog renderer for a -f value.
-func pageRenderer(format string) (func(*bytes.Buffer, *catalog.Page) error, error) {
+func pageRenderer(format string) (func(io.Writer, ...*catalog.Page) error, error) {
 	switch format {
 	case "markdown", "md":
-		return func(b *bytes.Buffer, p *catalog.Page) error { return catalog.RenderMarkdown(b, p) }, nil
+		return catalog.RenderMarkdown, nil
 	case "json":
-		return func(b *bytes.Buffer, p *catalog.Page) error { return catalog.RenderJSON(b, p) }, nil
+		return catalog.RenderJSON, nil
 	case "html":
-		return func(b *bytes.Buffer, p *catalog.Page) error { return catalog.RenderHTML(b, p) }, nil
+		return catalog.RenderHTML, nil
 	}
 	return nil, fmt.Errorf("unknown page format %q (formats: markdown, json, html)", format)
 }
