@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math"
+	"unicode/utf8"
 )
 
 // The pre-filter. Every rule gets, when possible, an anchor: a set of
@@ -353,16 +354,6 @@ func (b *anchorBuilder) gram(field int32, lit string) ([]atom, float64, bool) {
 
 // hits adds to c.cands every rule of the route with an atom that holds.
 func (x *index) hits(c *ctx, rt *Route) {
-	add := func(rules []int32) {
-		for _, r := range rules {
-			if c.ruleGen[r] != c.gen {
-				c.ruleGen[r] = c.gen
-				if rt.ok[r] {
-					c.cands = append(c.cands, r)
-				}
-			}
-		}
-	}
 	for _, id := range c.bound {
 		fl := x.flags[id]
 		if fl == 0 {
@@ -375,32 +366,78 @@ func (x *index) hits(c *ctx, rt *Route) {
 			}
 			if fl&flagNum != 0 {
 				if n, ok := numValue(f); ok && n == math.Trunc(n) && math.Abs(n) < 1e15 {
-					add(x.num[numKey{id, int64(n)}])
+					c.addCands(rt, x.num[numKey{id, int64(n)}])
 				}
 			}
-			if fl&(flagExact|flagGram) == 0 {
-				continue
-			}
-			v := c.lowered(i)
-			if fl&flagExact != 0 {
-				add(x.exact[id][v])
-			}
-			if fl&flagGram != 0 {
-				x.scan(id, v, add)
+			switch {
+			case fl&flagExact != 0:
+				v := c.lowered(i)
+				c.addCands(rt, x.exact[id][v])
+				if fl&flagGram != 0 {
+					x.scan(c, rt, id, v)
+				}
+			case fl&flagGram != 0:
+				x.scanField(c, rt, id, i)
 			}
 		}
 	}
 	if rt.anyGrams {
 		for i := range c.ev.Fields {
 			if c.ev.Fields[i].hasText() {
-				x.scan(anyField, c.lowered(int32(i)), add)
+				x.scanField(c, rt, anyField, int32(i))
 			}
 		}
 	}
 }
 
-// scan probes every 4-byte window of v for gram atoms of field id.
-func (x *index) scan(id int32, v string, add func([]int32)) {
+// addCands adds the rules of the route among rules to the candidates,
+// once each.
+func (c *ctx) addCands(rt *Route, rules []int32) {
+	for _, r := range rules {
+		if c.ruleGen[r] != c.gen {
+			c.ruleGen[r] = c.gen
+			if rt.ok[r] {
+				c.cands = append(c.cands, r)
+			}
+		}
+	}
+}
+
+// scanField scans event field i, lower-casing ASCII on the fly; text with
+// other bytes is folded first.
+func (x *index) scanField(c *ctx, rt *Route, id int32, i int32) {
+	if c.foldOK[i] {
+		x.scan(c, rt, id, c.fold[i])
+		return
+	}
+	v := c.ev.Fields[i].Text
+	if len(v) < 4 {
+		return
+	}
+	var g uint32
+	for j := 0; j < len(v); j++ {
+		b := v[j]
+		if b >= utf8.RuneSelf {
+			x.scan(c, rt, id, c.folded(i))
+			return
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		g = g<<8 | uint32(b)
+		if j < 3 {
+			continue
+		}
+		h := gramHash(id, g)
+		if x.bloom[h/64]&(1<<(h%64)) != 0 {
+			c.addCands(rt, x.grams[uint64(uint32(id))<<32|uint64(g)])
+		}
+	}
+}
+
+// scan probes every 4-byte window of folded text v for gram atoms of
+// field id.
+func (x *index) scan(c *ctx, rt *Route, id int32, v string) {
 	if len(v) < 4 {
 		return
 	}
@@ -409,7 +446,7 @@ func (x *index) scan(id int32, v string, add func([]int32)) {
 		g = g<<8 | uint32(v[j])
 		h := gramHash(id, g)
 		if x.bloom[h/64]&(1<<(h%64)) != 0 {
-			add(x.grams[uint64(uint32(id))<<32|uint64(g)])
+			c.addCands(rt, x.grams[uint64(uint32(id))<<32|uint64(g)])
 		}
 	}
 }
