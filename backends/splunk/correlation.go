@@ -27,7 +27,10 @@ import (
 //     with a static-time-window warning, as the specification allows
 //     ("should" level: events straddling a bin boundary are missed);
 //   - temporal_ordered chains streamstats stages (orderedSequence);
-//   - chained correlations are refused.
+//   - a chained correlation (one level, sliding gt / gte event_count,
+//     value_count or value_sum) is computed in the same pipeline: its
+//     events are marked where its window reaches the threshold, and those
+//     marks are the events of the outer correlation.
 
 // ConvertCorrelation converts one correlation rule.
 func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.Output, error) {
@@ -42,9 +45,7 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 	switch {
 	case in.Format == FormatDataModel:
 		return nil, backends.Unsupported(pos, Name, "correlation rule", "the data_model format converts detection rules only")
-	case len(in.Chained) > 0:
-		return nil, backends.Unsupported(pos, Name, "chained correlation", "a correlation over other correlations is not converted to SPL yet")
-	case len(in.Rules) == 0:
+	case len(in.Rules) == 0 && len(in.Chained) == 0:
 		return nil, backends.Unsupported(pos, Name, "correlation rule", "it refers to no detection rule")
 	}
 	span := c.Timespan.Duration
@@ -58,16 +59,20 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 		}
 	}
 
-	lines, err := correlationBase(c, in.Rules)
+	lines, refs, err := correlationBase(c, in.Rules, in.Chained)
 	if err != nil {
 		return nil, err
 	}
 	var agg []string
 	var warn *backends.Warning
 	if c.Type == ir.TemporalOrdered {
-		agg, err = orderedSequence(c, int64(span/time.Second), len(in.Rules))
+		flags := make([]string, len(refs))
+		for i, r := range refs {
+			flags[i] = r.flag
+		}
+		agg, err = orderedSequence(c, int64(span/time.Second), flags)
 	} else {
-		agg, warn, err = aggregation(c, secs, len(in.Rules))
+		agg, warn, err = aggregation(c, secs, len(refs))
 	}
 	if err != nil {
 		return nil, err
@@ -79,81 +84,220 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 	return out, nil
 }
 
-// correlationBase selects the events of the referenced rules and marks
-// them: sigma_rule lists the (names of the) rules an event matches.
-func correlationBase(c *ir.Correlation, rules []*pipeline.Result) ([]string, error) {
-	if len(rules) == 1 && c.Type != ir.Temporal && c.Type != ir.TemporalOrdered {
-		return singleRuleBase(c, rules[0])
+// corrRef is one entry of a correlation's rules: a detection rule or a
+// chained correlation, with the eval field that is 1 on its events.
+type corrRef struct {
+	name string
+	id   string                     // rule or correlation id, for aliases
+	rule *pipeline.Result           // a detection rule, or nil
+	sub  *backends.CorrelationInput // a chained correlation, or nil
+	flag string                     // sigma_r<i> (rule) or sigma_q<i> (correlation)
+}
+
+// correlationRefs pairs the correlation's rules with the processed rules and
+// chained correlations the driver resolved (rules and chained inputs each
+// keep the correlation's order).
+func correlationRefs(c *ir.Correlation, rules []*pipeline.Result, chained []*backends.CorrelationInput) ([]corrRef, error) {
+	var refs []corrRef
+	ri, ci := 0, 0
+	for _, ref := range c.Rules {
+		if ci < len(chained) && chained[ci].Correlation != nil &&
+			(chained[ci].Correlation.Name == ref.Ref || chained[ci].Correlation.ID == ref.Ref) {
+			refs = append(refs, corrRef{name: ref.Ref, id: chained[ci].Correlation.ID, sub: chained[ci]})
+			ci++
+			continue
+		}
+		if ri >= len(rules) {
+			return nil, backends.Unsupported(ref.Pos, Name, "correlation rule", "reference %q was not resolved", ref.Ref)
+		}
+		refs = append(refs, corrRef{name: ref.Ref, id: rules[ri].Rule.ID, rule: rules[ri]})
+		ri++
 	}
-	names := make([]string, len(rules))
-	searches := make([]string, len(rules))
-	evals := make([]string, len(rules))
-	for i, res := range rules {
-		names[i] = ruleRefName(c, res.Rule, i)
+	if ri != len(rules) || ci != len(chained) {
+		return nil, fmt.Errorf("splunk: correlation %q: resolved references do not match its rules", c.Title)
+	}
+	return refs, nil
+}
+
+// leaf is one detection rule whose events the search selects.
+type leaf struct {
+	res    *pipeline.Result
+	search string // search terms (pre-filter)
+	eval   string // exact eval expression
+}
+
+// correlationBase selects the events of the referenced rules (and of the
+// rules of chained correlations), marks them, computes chained
+// correlations' hits, and lists in sigma_rule the names of the references
+// each remaining event belongs to.
+func correlationBase(c *ir.Correlation, rules []*pipeline.Result, chained []*backends.CorrelationInput) ([]string, []corrRef, error) {
+	refs, err := correlationRefs(c, rules, chained)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(chained) == 0 && len(rules) == 1 && c.Type != ir.Temporal && c.Type != ir.TemporalOrdered {
+		lines, err := singleRuleBase(c, rules[0])
+		return lines, refs, err
+	}
+	var leaves []leaf
+	addLeaf := func(res *pipeline.Result) (string, error) {
 		r := neqPresence(res.Rule)
 		x, err := lower.Rule(r, Name)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		caseSensitiveEncodings(x)
 		e := &emitter{pos: r.Pos}
 		if err := e.check(x); err != nil {
-			return nil, err
+			return "", err
 		}
-		searches[i] = e.prefilter(res, x)
-		evals[i] = e.whereWithState(res, x)
+		leaves = append(leaves, leaf{res: res, search: e.prefilter(res, x), eval: e.whereWithState(res, x)})
+		return "sigma_r" + strconv.Itoa(len(leaves)), nil
 	}
-	var sel string
-	if len(searches) == 1 {
-		sel = searches[0]
-	} else {
-		parts := make([]string, len(searches))
-		for i, s := range searches {
-			parts[i] = "(" + s + ")"
-			if s == "*" {
-				parts = []string{"*"}
-				break
+	subFlags := make([][]string, len(refs)) // leaf flags of each chained correlation
+	for i := range refs {
+		if refs[i].rule != nil {
+			if refs[i].flag, err = addLeaf(refs[i].rule); err != nil {
+				return nil, nil, err
 			}
+			continue
 		}
-		sel = strings.Join(parts, " OR ")
+		for _, res := range refs[i].sub.Rules {
+			f, err := addLeaf(res)
+			if err != nil {
+				return nil, nil, err
+			}
+			subFlags[i] = append(subFlags[i], f)
+		}
 	}
-	flags := make([]string, len(rules))
-	marks := make([]string, len(rules))
-	hits := make([]string, len(rules))
-	for i := range rules {
+	parts := make([]string, len(leaves))
+	flags := make([]string, len(leaves))
+	all := make([]string, len(leaves))
+	for i, l := range leaves {
+		parts[i] = "(" + l.search + ")"
 		flag := "sigma_r" + strconv.Itoa(i+1)
-		flags[i] = flag + "=if(" + evals[i] + ", 1, 0)"
-		marks[i] = "if(" + flag + "==1, " + splString(names[i]) + ", null())"
-		hits[i] = flag + "==1"
+		flags[i] = flag + "=if(" + l.eval + ", 1, 0)"
+		all[i] = flag + "==1"
 	}
-	lines := []string{
-		sel,
-		"| eval " + strings.Join(flags, ", "),
-		"| where " + strings.Join(hits, " OR "),
-		"| eval sigma_rule=mvappend(" + strings.Join(marks, ", ") + ")",
+	sel := strings.Join(parts, " OR ")
+	for _, l := range leaves {
+		if l.search == "*" {
+			sel = "*"
+		}
 	}
+	if len(leaves) == 1 {
+		sel = leaves[0].search
+	}
+	lines := []string{sel, "| eval " + strings.Join(flags, ", "), "| where " + strings.Join(all, " OR ")}
+	if len(chained) > 0 {
+		lines = append(lines, "| sort 0 _time")
+		for i := range refs {
+			if refs[i].sub == nil {
+				continue
+			}
+			refs[i].flag = "sigma_q" + strconv.Itoa(i+1)
+			stage, err := chainedStage(refs[i].sub, subFlags[i], refs[i].flag)
+			if err != nil {
+				return nil, nil, err
+			}
+			lines = append(lines, stage...)
+		}
+		hits := make([]string, len(refs))
+		for i, r := range refs {
+			hits[i] = r.flag + "==1"
+		}
+		lines = append(lines, "| where "+strings.Join(hits, " OR "))
+	}
+	marks := make([]string, len(refs))
+	for i, r := range refs {
+		marks[i] = "if(" + r.flag + "==1, " + splString(r.name) + ", null())"
+	}
+	lines = append(lines, "| eval sigma_rule=mvappend("+strings.Join(marks, ", ")+")")
 	for _, a := range c.Aliases {
 		if !plainSearchField.MatchString(a.Name) {
-			return nil, backends.Unsupported(a.Pos, Name, "alias", "%q is not a plain field name", a.Name)
+			return nil, nil, backends.Unsupported(a.Pos, Name, "alias", "%q is not a plain field name", a.Name)
 		}
 		var cases []string
-		for i := range rules {
+		for _, r := range refs {
 			for _, af := range a.Fields {
-				if af.Rule == names[i] || af.Rule == rules[i].Rule.ID || af.Rule == rules[i].Rule.Name {
+				if af.Rule == r.name || (r.id != "" && af.Rule == r.id) || (r.rule != nil && af.Rule == r.rule.Rule.Name) {
 					if !evalFieldOK(af.Field) {
-						return nil, backends.Unsupported(af.Pos, Name, "alias field", "%q cannot be written as an eval field name", af.Field)
+						return nil, nil, backends.Unsupported(af.Pos, Name, "alias field", "%q cannot be written as an eval field name", af.Field)
 					}
-					cases = append(cases, "sigma_r"+strconv.Itoa(i+1)+"==1, "+evalField(af.Field))
+					cases = append(cases, r.flag+"==1, "+evalField(af.Field))
 					break
 				}
 			}
 		}
 		if len(cases) == 0 {
-			return nil, backends.Unsupported(a.Pos, Name, "alias", "alias %s names no field of the referenced rules", a.Name)
+			return nil, nil, backends.Unsupported(a.Pos, Name, "alias", "alias %s names no field of the referenced rules", a.Name)
 		}
 		lines = append(lines, "| eval "+a.Name+"=case("+strings.Join(cases, ", ")+")")
 	}
-	return lines, nil
+	return lines, refs, nil
+}
+
+// chainedStage computes a chained correlation in place: on each of its
+// events, flag is 1 when the sliding window ending there reaches the
+// threshold — the moment the correlation fires, which is the "event" the
+// outer correlation sees. Only sliding gt / gte correlations of event
+// counts, distinct values or sums over detection rules are chained.
+func chainedStage(in *backends.CorrelationInput, leafFlags []string, flag string) ([]string, error) {
+	c := in.Correlation
+	pos := c.TypePos
+	if !pos.IsValid() {
+		pos = c.Pos
+	}
+	switch {
+	case len(in.Chained) > 0:
+		return nil, backends.Unsupported(pos, Name, "chained correlation", "correlations nested more than one level are not converted")
+	case len(c.Aliases) > 0:
+		return nil, backends.Unsupported(pos, Name, "chained correlation", "aliases in a chained correlation are not converted")
+	case c.Cond == nil || len(c.Cond.Bounds) != 1 || (c.Cond.Bounds[0].Op != "gt" && c.Cond.Bounds[0].Op != "gte"):
+		return nil, backends.Unsupported(pos, Name, "chained correlation", "only a single gt / gte threshold is converted for a chained correlation (it fires when a sliding window reaches it)")
+	}
+	span := c.Timespan.Duration
+	if span < time.Second || span%time.Second != 0 {
+		return nil, backends.Unsupported(c.Timespan.Pos, Name, "timespan", "%q is not a whole number of seconds", c.Timespan.Raw)
+	}
+	for _, g := range c.GroupBy {
+		if !plainSearchField.MatchString(g) {
+			return nil, backends.Unsupported(pos, Name, "group-by field", "%q is not a plain field name", g)
+		}
+	}
+	hit := make([]string, len(leafFlags))
+	for i, f := range leafFlags {
+		hit[i] = f + "==1"
+	}
+	h := strings.Join(hit, " OR ")
+	field := ""
+	if c.Cond.Field != "" {
+		if !evalFieldOK(c.Cond.Field) {
+			return nil, backends.Unsupported(c.Cond.Pos, Name, "condition field", "%q cannot be written as an eval field name", c.Cond.Field)
+		}
+		field = evalField(c.Cond.Field)
+	}
+	var fn string
+	switch {
+	case c.Type == ir.EventCount:
+		fn = "count(eval(if(" + h + ", 1, null())))"
+	case c.Type == ir.ValueCount && field != "":
+		fn = "dc(eval(if(" + h + ", " + field + ", null())))"
+	case c.Type == ir.ValueSum && field != "":
+		fn = "sum(eval(if(" + h + ", " + field + ", null())))"
+	default:
+		return nil, backends.Unsupported(pos, Name, "chained "+string(c.Type)+" correlation", "only event_count, value_count and value_sum are converted as chained correlations")
+	}
+	count := flag + "_value"
+	by := ""
+	if len(c.GroupBy) > 0 {
+		by = " by " + strings.Join(c.GroupBy, " ")
+	}
+	b := c.Cond.Bounds[0]
+	return []string{
+		"| streamstats time_window=" + strconv.FormatInt(int64(span/time.Second), 10) + "s " + fn + " as " + count + by,
+		"| eval " + flag + "=if((" + h + ") AND " + count + corrOps[b.Op] + strconv.FormatFloat(b.Value, 'f', -1, 64) + ", 1, 0)",
+	}, nil
 }
 
 // singleRuleBase is the rule's own query; an alias is the rule's field.
@@ -236,7 +380,8 @@ func (e *emitter) whereWithState(res *pipeline.Result, x lower.Expr) string {
 // still fits in the timespan. Taking the latest start is optimal: it leaves
 // the most room for the rest of the sequence. The rule matches at events
 // of rule n that end a chain.
-func orderedSequence(c *ir.Correlation, secs int64, n int) ([]string, error) {
+func orderedSequence(c *ir.Correlation, secs int64, flags []string) ([]string, error) {
+	n := len(flags)
 	if c.Cond != nil && len(c.Cond.Bounds) > 0 {
 		return nil, backends.Unsupported(c.Cond.Pos, Name, "temporal_ordered condition", "a condition on an ordered sequence is not converted (the sequence of all rules is required)")
 	}
@@ -245,13 +390,13 @@ func orderedSequence(c *ir.Correlation, secs int64, n int) ([]string, error) {
 		by = " by " + strings.Join(c.GroupBy, " ")
 	}
 	window := strconv.FormatInt(secs, 10)
-	lines := []string{"| sort 0 _time", "| eval sigma_s1=if(sigma_r1==1, _time, null())"}
+	lines := []string{"| sort 0 _time", "| eval sigma_s1=if(" + flags[0] + "==1, _time, null())"}
 	for k := 2; k <= n; k++ {
 		prev, cur := "sigma_s"+strconv.Itoa(k-1), "sigma_s"+strconv.Itoa(k)
 		p := "sigma_p" + strconv.Itoa(k-1)
 		lines = append(lines,
 			"| streamstats time_window="+window+"s current=false max("+prev+") as "+p+by,
-			"| eval "+cur+"=if(sigma_r"+strconv.Itoa(k)+"==1 AND _time-"+p+"<="+window+", "+p+", null())")
+			"| eval "+cur+"=if("+flags[k-1]+"==1 AND _time-"+p+"<="+window+", "+p+", null())")
 	}
 	lines = append(lines, "| where isnotnull(sigma_s"+strconv.Itoa(n)+")")
 	return lines, nil

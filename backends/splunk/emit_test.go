@@ -301,8 +301,12 @@ disabled = 1
 
 func TestCorrelationRefusals(t *testing.T) {
 	base := rule(ref("s"), sel("s", it("A", "", sv("1"))))
-	corr := func(typ ir.CorrelationType) *ir.Correlation {
-		return &ir.Correlation{Type: typ, GroupBy: []string{"Host"},
+	corr := func(typ ir.CorrelationType, refs ...string) *ir.Correlation {
+		var rr []ir.RuleRef
+		for _, r := range refs {
+			rr = append(rr, ir.RuleRef{Ref: r})
+		}
+		return &ir.Correlation{Type: typ, GroupBy: []string{"Host"}, Rules: rr,
 			Timespan: ir.Timespan{Raw: "5m", Duration: 5 * time.Minute},
 			Cond:     &ir.CorrCondition{Bounds: []ir.CorrBound{{Op: "gte", Value: 3}}}}
 	}
@@ -311,11 +315,17 @@ func TestCorrelationRefusals(t *testing.T) {
 		in   *backends.CorrelationInput
 		want string
 	}{
-		{"ordered with condition", &backends.CorrelationInput{Correlation: corr(ir.TemporalOrdered), Rules: []*pipeline.Result{base, base}}, "temporal_ordered"},
-		{"chained", &backends.CorrelationInput{Correlation: corr(ir.EventCount), Chained: []*backends.CorrelationInput{{}}}, "chained"},
-		{"data model", &backends.CorrelationInput{Correlation: corr(ir.EventCount), Rules: []*pipeline.Result{base}, Format: FormatDataModel}, "data_model"},
+		{"ordered with condition", &backends.CorrelationInput{Correlation: corr(ir.TemporalOrdered, "a", "b"), Rules: []*pipeline.Result{base, base}}, "temporal_ordered"},
+		{"chained avg", &backends.CorrelationInput{Correlation: corr(ir.Temporal, "inner", "a"), Rules: []*pipeline.Result{base},
+			Chained: []*backends.CorrelationInput{{Correlation: func() *ir.Correlation {
+				c := corr(ir.ValueAvg, "a")
+				c.Name = "inner"
+				c.Cond.Field = "Bytes"
+				return c
+			}(), Rules: []*pipeline.Result{base}}}}, "chained"},
+		{"data model", &backends.CorrelationInput{Correlation: corr(ir.EventCount, "a"), Rules: []*pipeline.Result{base}, Format: FormatDataModel}, "data_model"},
 		{"sub-second", &backends.CorrelationInput{Correlation: func() *ir.Correlation {
-			c := corr(ir.EventCount)
+			c := corr(ir.EventCount, "a")
 			c.Timespan = ir.Timespan{Raw: "1500ms", Duration: 1500 * time.Millisecond}
 			return c
 		}(), Rules: []*pipeline.Result{base}}, "timespan"},
@@ -328,7 +338,7 @@ func TestCorrelationRefusals(t *testing.T) {
 			}
 		})
 	}
-	out, err := New().ConvertCorrelation(&backends.CorrelationInput{Correlation: corr(ir.EventCount), Rules: []*pipeline.Result{base}})
+	out, err := New().ConvertCorrelation(&backends.CorrelationInput{Correlation: corr(ir.EventCount, "a"), Rules: []*pipeline.Result{base}})
 	if err != nil {
 		t.Fatal(err)
 	}
