@@ -197,6 +197,9 @@ func lastLine(s string) string {
 // TestValidateEmitCases checks the queries of TestEmit with Kusto.Language
 // against the test table's schema.
 func TestValidateEmitCases(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: starts node")
+	}
 	queries := map[string]string{}
 	for _, tc := range emitCases {
 		q, err := Query(parseRule(t, tc.detection), testTable, nil)
@@ -219,6 +222,9 @@ const goldenDir = "../../testdata/golden"
 // whose table a built-in pipeline declares (queries on tables given with
 // --table have no schema to check against).
 func TestValidateGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: starts node")
+	}
 	files, err := filepath.Glob(filepath.Join(goldenDir, "*", "want", "kql.default"))
 	if err != nil || len(files) == 0 {
 		t.Skipf("no golden kql files: %v", err)
