@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/ir"
@@ -124,5 +125,33 @@ func TestBundleIsJSON(t *testing.T) {
 	if tmpl.Resources[0].Kind != "Scheduled" || p.DisplayName != "[[bracket] title" ||
 		!cmp.Equal(p.Tactics, []string{"Execution"}) || !cmp.Equal(p.Techniques, []string{"T1059"}) {
 		t.Errorf("resource %+v", tmpl.Resources[0])
+	}
+}
+
+func TestSentinelRuleYAMLParses(t *testing.T) {
+	r := parseRule(t, "sel:\n    S|contains:\n        - 'a\"b'\n        - \"tab\\tnew\\nline\"\n        - 'C:\\x'\ncondition: sel")
+	r.Title = "Title: with colon # and hash"
+	r.Description = "line one\nline two: 'quoted'"
+	r.Level = "critical"
+	r.Tags = []string{"attack.defense-evasion", "attack.t1027"}
+	out, err := New().Convert(&backends.Input{Processed: &pipeline.Result{Rule: r, Table: testTable}, Format: FormatSentinelRule})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal([]byte(out.Text), &doc); err != nil {
+		t.Fatalf("not YAML: %v\n%s", err, out.Text)
+	}
+	checks := map[string]any{
+		"name": r.Title, "severity": "High", "query": out.Query, "kind": "Scheduled",
+		"queryFrequency": "1h", "triggerOperator": "gt", "triggerThreshold": 0,
+	}
+	for k, want := range checks {
+		if !cmp.Equal(doc[k], want) {
+			t.Errorf("%s = %#v, want %#v", k, doc[k], want)
+		}
+	}
+	if !cmp.Equal(doc["tactics"], []any{"DefenseEvasion"}) || !cmp.Equal(doc["relevantTechniques"], []any{"T1027"}) {
+		t.Errorf("tactics %v techniques %v", doc["tactics"], doc["relevantTechniques"])
 	}
 }
