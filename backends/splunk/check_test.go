@@ -1,6 +1,11 @@
 package splunk
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 func TestCheckStructure(t *testing.T) {
 	tests := []struct {
@@ -44,4 +49,51 @@ func TestCheckConf(t *testing.T) {
 			t.Errorf("CheckConf accepted %q", bad)
 		}
 	}
+}
+
+// TestGoldenStructure runs the structure checks over every Splunk golden
+// output: each query of want/splunk.default and want/splunk.data_model
+// (blank-line separated; refusal and warning lines skipped) and each
+// want/splunk.savedsearches file.
+func TestGoldenStructure(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/golden/*/want/splunk.*")
+	if len(files) == 0 {
+		t.Skip("no golden files")
+	}
+	queries := 0
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(f, ".savedsearches") {
+			var conf []string
+			for _, l := range strings.Split(string(src), "\n") {
+				if !strings.HasPrefix(l, "rule.yml:") && !strings.Contains(l, ".yml:") {
+					conf = append(conf, l)
+				}
+			}
+			if err := CheckConf([]byte(strings.Join(conf, "\n"))); err != nil {
+				t.Errorf("%s: %v", f, err)
+			}
+			continue
+		}
+		for _, block := range strings.Split(string(src), "\n\n") {
+			var lines []string
+			for _, l := range strings.Split(strings.TrimSpace(block), "\n") {
+				if strings.Contains(l, ": refused: ") || strings.Contains(l, ": warning: ") || strings.Contains(l, ": error: ") || l == "" {
+					continue
+				}
+				lines = append(lines, l)
+			}
+			if len(lines) == 0 {
+				continue
+			}
+			queries++
+			if err := CheckStructure(strings.Join(lines, "\n")); err != nil {
+				t.Errorf("%s: %v\n%s", f, err, block)
+			}
+		}
+	}
+	t.Logf("%d golden queries checked in %d files", queries, len(files))
 }

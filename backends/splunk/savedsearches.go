@@ -54,7 +54,12 @@ func (b *Backend) Bundle(format string, cfg backends.Config, outs []*backends.Ou
 		}
 		m := out.Rule.Metadata()
 		name := stanzaName(m, used)
-		buf.WriteString("\n[" + name + "]\n")
+		buf.WriteString("\n")
+		for _, w := range out.Warnings {
+			// Approximations stay visible next to the search they affect.
+			buf.WriteString("# " + w.ID + ": " + oneLine(w.Msg) + "\n")
+		}
+		buf.WriteString("[" + name + "]\n")
 		earliest := "-15m"
 		if c, ok := out.Rule.(*ir.Correlation); ok {
 			// The search must see a whole correlation window before the
