@@ -3,6 +3,7 @@ package driver
 import (
 	"errors"
 	"fmt"
+	"path"
 	"runtime/debug"
 	"strings"
 
@@ -153,43 +154,64 @@ func firstPos(errs ir.ErrorList) ir.Pos {
 	return errs[0].Pos
 }
 
-// chain is what the driver needs from the processing pipelines.
-type chain interface {
-	Apply(r *ir.Rule) (*pipeline.Result, error)
+// loadChain builds the pipeline chain from -p values (or the backend's
+// defaults). A value that looks like a path (it has a directory separator
+// or an extension) is loaded from that file, through Options.FS when set;
+// anything else is a built-in pipeline name.
+func (d *Driver) loadChain(names []string) (*pipeline.Chain, error) {
+	var ps []*pipeline.Pipeline
+	for _, n := range names {
+		var p *pipeline.Pipeline
+		var err error
+		if strings.ContainsAny(n, `/\`) || path.Ext(n) != "" {
+			var src []byte
+			if src, err = d.readFile(n); err == nil {
+				p, err = pipeline.Load(n, src)
+			}
+		} else {
+			p, err = pipeline.Builtin(n)
+		}
+		if err != nil && d.opts.Pipelines == nil && d.backend != nil && !isBuiltin(n) {
+			// A backend's default pipeline that is not built in yet
+			// (backends and their pipelines are written separately):
+			// convert without it, and say so.
+			d.notes = append(d.notes, fmt.Sprintf("target %s: default pipeline %s is not available; converting without it", d.backend.Name(), n))
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("pipeline %s: %w", n, err)
+		}
+		ps = append(ps, p)
+	}
+	return pipeline.NewChain(ps...), nil
 }
 
-// loadChain builds the pipeline chain from -p values (or the backend's
-// defaults): a value naming an existing file is loaded from it, anything
-// else is a built-in pipeline name.
-//
-// Until package pipeline provides Load, Builtin and NewChain, the chain is
-// the identity (identityChain); switching over is the marked line below.
-func (d *Driver) loadChain(names []string) (chain, error) {
-	for _, n := range names {
-		if _, err := d.stat(n); err == nil {
-			return nil, fmt.Errorf("pipeline %s: pipeline files are not supported yet", n)
+// isBuiltin reports whether name is a built-in pipeline (which may still
+// fail to load).
+func isBuiltin(name string) bool {
+	for _, info := range pipeline.Builtins() {
+		if info.Name == name {
+			return true
 		}
 	}
-	if len(d.opts.Pipelines) > 0 {
-		return nil, fmt.Errorf("pipeline %s: processing pipelines are not supported yet", names[0])
-	}
-	return identityChain{}, nil // switch: return pipeline.NewChain(loaded...), nil
+	return false
 }
 
-// identityChain applies no pipeline: it wraps the rule in a Result.
-type identityChain struct{}
-
-func (identityChain) Apply(r *ir.Rule) (*pipeline.Result, error) {
-	return &pipeline.Result{Rule: r, State: map[string]any{}}, nil
-}
-
-// postprocess applies the pipelines' query postprocessing steps to out.
-// Hook: package pipeline will provide the step implementations; until then
-// a rule that needs postprocessing is refused rather than printed without
-// it.
+// postprocess applies the pipelines' query postprocessing steps to out's
+// query. A format whose text embeds the query (out.Text) cannot be
+// postprocessed after the fact, so such a rule is refused rather than
+// printed without its postprocessing.
 func postprocess(res *pipeline.Result, out *backends.Output) error {
 	if len(res.Postprocess) == 0 {
 		return nil
 	}
-	return fmt.Errorf("query postprocessing (%s) is not supported yet: %w", res.Postprocess[0].Type, backends.ErrUnsupported)
+	if out.Text != "" && out.Text != out.Query {
+		return fmt.Errorf("query postprocessing (%s) with an output format that embeds the query: %w", res.Postprocess[0].Type, backends.ErrUnsupported)
+	}
+	q, err := pipeline.ApplyPostprocessing(out.Query, res)
+	if err != nil {
+		return &ir.Error{Pos: res.Rule.Pos, Code: ir.CodePipeline, Msg: err.Error(), Err: err}
+	}
+	out.Query, out.Text = q, ""
+	return nil
 }

@@ -6,11 +6,13 @@ import (
 	"io"
 	"io/fs"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/parser"
+	"github.com/sigconv/sigconv/pipeline"
 )
 
 // IRTarget is the pseudo-target that prints each document's intermediate
@@ -51,8 +53,13 @@ type Driver struct {
 	opts    Options
 	backend backends.Backend // nil for IRTarget and check-only runs
 	format  backends.Format  // chosen format; Name "default" for IRTarget
-	chain   chain            // processing pipelines
+	chain   *pipeline.Chain  // processing pipelines
+	notes   []string         // setup notes for the user, see Notes
 }
+
+// Notes returns setup notes the user should see (on stderr), such as a
+// default pipeline that is missing.
+func (d *Driver) Notes() []string { return d.notes }
 
 // New validates opts and prepares a Driver: it looks up the target and the
 // format and loads the pipelines. Its errors are setup problems that the
@@ -92,6 +99,9 @@ func New(opts Options) (*Driver, error) {
 		return nil, err
 	}
 	d.chain = c
+	if d.format.Bundled && len(c.Finalizers()) > 0 {
+		return nil, fmt.Errorf("format %s combines rules itself and cannot be used with pipeline finalizers", d.format.Name)
+	}
 	return d, nil
 }
 
@@ -102,15 +112,33 @@ func (d *Driver) Backend() backends.Backend { return d.backend }
 // Format returns the chosen output format.
 func (d *Driver) Format() backends.Format { return d.format }
 
-// Bundle combines the outputs of a bundled format into one file, calling
-// the backend's Bundler. outs are the converted rules' outputs in input
-// order.
-func (d *Driver) Bundle(outs []*backends.Output) ([]byte, error) {
-	bd, ok := d.backend.(backends.Bundler)
-	if !ok {
-		return nil, fmt.Errorf("target %s does not bundle format %s", d.backend.Name(), d.format.Name)
+// Combined reports whether the run's outputs are combined into one file
+// once every rule is converted (Combine) instead of written per rule: the
+// format is bundled, or a pipeline has finalizers.
+func (d *Driver) Combined() bool {
+	return d.backend != nil && (d.format.Bundled || len(d.chain.Finalizers()) > 0)
+}
+
+// Combine combines the outputs of a Combined run into one file: the
+// backend's Bundler for a bundled format, else the pipelines' finalizers.
+// outs are the converted documents' outputs in input order.
+func (d *Driver) Combine(outs []*backends.Output) ([]byte, error) {
+	if d.format.Bundled {
+		bd, ok := d.backend.(backends.Bundler)
+		if !ok {
+			return nil, fmt.Errorf("target %s does not bundle format %s", d.backend.Name(), d.format.Name)
+		}
+		return bd.Bundle(d.format.Name, d.opts.Config, outs)
 	}
-	return bd.Bundle(d.format.Name, d.opts.Config, outs)
+	queries := make([]string, len(outs))
+	for i, o := range outs {
+		queries[i] = o.Query
+	}
+	s, err := pipeline.Finalize(queries, d.chain.Finalizers())
+	if err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimRight(s, "\n") + "\n"), nil
 }
 
 // parsedFile is the outcome of phase one for one input.
@@ -135,7 +163,9 @@ func (d *Driver) Run(ctx context.Context, paths []string, emit func(*Result) err
 	// Phase one: read and parse every file, filters included.
 	inputs := append(d.collect(d.opts.Filters, true), d.collect(paths, false)...)
 	files := make([]*parsedFile, len(inputs))
-	err := ordered(len(inputs), workers, func(i int) *parsedFile {
+	// Reading files is mostly waiting for the disk: read with more
+	// goroutines than there are CPUs.
+	err := ordered(len(inputs), max(workers, 8), func(i int) *parsedFile {
 		return d.parse(inputs[i])
 	}, func(i int, pf *parsedFile) error {
 		files[i] = pf

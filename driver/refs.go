@@ -97,7 +97,7 @@ func (d *Driver) checkRefs(c *ir.Correlation, idx *index, seen map[*ir.Correlati
 }
 
 // correlationInput resolves c's references into processed rules and
-// chained correlations. Correlation pipelines are applied by issue 9.
+// chained correlations, and puts c itself through the pipelines.
 func (d *Driver) correlationInput(c *ir.Correlation, filters []*ir.Filter, idx *index, seen map[*ir.Correlation]bool) (*backends.CorrelationInput, error) {
 	var errs ir.ErrorList
 	d.checkRefs(c, idx, seen, &errs)
@@ -106,8 +106,18 @@ func (d *Driver) correlationInput(c *ir.Correlation, filters []*ir.Filter, idx *
 	}
 	seen[c] = true
 	defer delete(seen, c)
+	var refs []*ir.Rule
+	for _, ref := range c.Rules {
+		if r, ok := idx.byRef[ref.Ref].(*ir.Rule); ok {
+			refs = append(refs, r)
+		}
+	}
+	pc, err := d.chain.ApplyCorrelation(c, refs...)
+	if err != nil {
+		return nil, pipelineError(c.Pos, err)
+	}
 	in := &backends.CorrelationInput{
-		Correlation: c,
+		Correlation: pc.Correlation,
 		Format:      d.format.Name,
 		Config:      d.opts.Config,
 		Options:     backends.Options{Table: d.opts.Table},

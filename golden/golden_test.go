@@ -211,8 +211,8 @@ func render(reg *backends.Registry, dir string, cfg *caseConfig, r run, inputs [
 	var parts []string
 	var outs []*backends.Output
 	_, err = d.Run(context.Background(), inputs, func(res *driver.Result) error {
-		parts = append(parts, renderResult(res, d.Format().Bundled))
-		if res.Output != nil && d.Format().Bundled {
+		parts = append(parts, renderResult(res, d.Combined()))
+		if res.Output != nil && d.Combined() {
 			outs = append(outs, res.Output)
 		}
 		return nil
@@ -221,7 +221,7 @@ func render(reg *backends.Registry, dir string, cfg *caseConfig, r run, inputs [
 		return "", err
 	}
 	if len(outs) > 0 {
-		data, err := d.Bundle(outs)
+		data, err := d.Combine(outs)
 		if err != nil {
 			parts = append(parts, "bundle error: "+err.Error())
 		} else {

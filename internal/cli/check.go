@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -58,6 +59,9 @@ func runCheck(e *env, o *checkOptions, args []string) error {
 	d, err := driver.New(opts)
 	if err != nil {
 		return usageErr(err)
+	}
+	for _, n := range d.Notes() {
+		fmt.Fprintf(e.stderr, "sigconv: warning: %s\n", n)
 	}
 	problems := newReporter(e.stdout, o.json)
 	sum, err := d.Run(context.Background(), args, func(r *driver.Result) error {

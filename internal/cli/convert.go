@@ -100,12 +100,15 @@ func runConvert(e *env, o *convertOptions, args []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
+	for _, n := range d.Notes() {
+		fmt.Fprintf(e.stderr, "sigconv: warning: %s\n", n)
+	}
 	out, err := newSink(e, o.output, d.Format())
 	if err != nil {
 		return usageErr(err)
 	}
 	rep := newReporter(e.stderr, o.json)
-	bundled := d.Format().Bundled
+	bundled := d.Combined()
 	var outs []*backends.Output
 	writeFailed := 0
 	sum, runErr := d.Run(context.Background(), args, func(r *driver.Result) error {
@@ -130,14 +133,14 @@ func runConvert(e *env, o *convertOptions, args []string) error {
 	sum.Converted -= writeFailed
 	sum.Failed += writeFailed
 	if bundled && len(outs) > 0 {
-		data, err := d.Bundle(outs)
+		data, err := d.Combine(outs)
 		if err == nil {
 			err = out.bundle(data)
 		}
 		if err != nil {
 			out.abort()
 			rep.summary(sum)
-			return &exitError{code: ExitFailed, err: fmt.Errorf("bundling %s: %w", d.Format().Name, err)}
+			return &exitError{code: ExitFailed, err: fmt.Errorf("combining the outputs: %w", err)}
 		}
 	}
 	if err := out.close(); err != nil {
