@@ -98,6 +98,9 @@ func (d *dsl) pred(p *lower.Pred) (any, error) {
 	case lower.Number:
 		return obj{{"term", obj{{f, obj{{"value", numberValue(p.Num)}}}}}}, nil
 	case lower.Compare:
+		if typeOf(d.tbl, f) != typeNumber {
+			return nil, d.unsupported(p, p.Op.String()+" modifier", "field %s is not known to be numeric; a range query on a keyword field compares strings, not numbers", f)
+		}
 		return obj{{"range", obj{{f, obj{{compareKey(p.Op), numberValue(p.Num)}}}}}}, nil
 	case lower.CIDR:
 		if typeOf(d.tbl, f) != typeIP {

@@ -135,7 +135,7 @@ func (q *eql) pred(b *strings.Builder, p *lower.Pred) error {
 		}
 		b.WriteString(f + " regex " + eqlString(re))
 	case lower.FieldRef:
-		return q.unsupported(p, "fieldref modifier", "EQL cannot compare a field to another field")
+		return q.unsupported(p, "fieldref modifier", "EQL cannot compare two fields of an event")
 	case lower.Match:
 		return q.match(b, f, p)
 	}

@@ -84,6 +84,9 @@ func (l *lucene) pred(b *strings.Builder, p *lower.Pred) error {
 	case lower.Number:
 		b.WriteString(f + ":" + luceneQuote(p.Num.Raw))
 	case lower.Compare:
+		if typeOf(l.tbl, p.Field) != typeNumber {
+			return l.unsupported(p, p.Op.String()+" modifier", "field %s is not known to be numeric; a query_string range on a keyword field compares strings, not numbers", p.Field)
+		}
 		b.WriteString(f + ":" + compareOp(p.Op) + luceneEscape(p.Num.Raw))
 	case lower.CIDR:
 		if typeOf(l.tbl, p.Field) != typeIP {

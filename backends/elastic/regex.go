@@ -16,6 +16,12 @@ import (
 // longer regexp query is rejected at search time.
 const maxRegexLength = 1000
 
+// maxRepeat bounds counted repetitions: {1,128} of a class behind the .*
+// that makes a Sigma regexp a search determinizes into far more than
+// Lucene's default 10000 states (found by tools/lucenevalidate on the
+// SigmaHQ corpus), so larger counts are refused.
+const maxRepeat = 64
+
 // luceneRegex translates a Sigma regular expression (an unanchored search,
 // RE2/Perl syntax) into Lucene RegExp syntax, which always matches the
 // whole term. The translation goes through Go's regexp/syntax parse tree,
@@ -152,6 +158,9 @@ func inner(b *strings.Builder, re *syntax.Regexp) error {
 		case syntax.OpQuest:
 			b.WriteByte('?')
 		default:
+			if re.Max > maxRepeat || re.Max < 0 && re.Min > maxRepeat {
+				return fmt.Errorf("a counted repetition over %d ({%d,%d}) makes Lucene's automaton exceed its 10000 determinized states", maxRepeat, re.Min, re.Max)
+			}
 			b.WriteByte('{')
 			b.WriteString(strconv.Itoa(re.Min))
 			if re.Max != re.Min {
