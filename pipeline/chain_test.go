@@ -234,8 +234,9 @@ func TestFinalizers(t *testing.T) {
 		{"json", "  - type: json\n", `["a","b"]`},
 		{"json indent", "  - type: json\n    indent: 2\n", "[\n  \"a\",\n  \"b\"\n]"},
 		{"yaml", "  - type: yaml\n", "- a\n- b\n"},
-		{"template", "  - type: template\n    template: 'Q: {{ queries }}'\n", `Q: ["a","b"]`},
-		{"concat then template", "  - type: concat\n  - type: template\n    template: '[{{ queries }}]'\n", "[[\"a\\nb\"]]"},
+		{"template", "  - type: template\n    template: 'Q: {{ queries }} {{ queries | length }}'\n", `Q: ['a', 'b'] 2`},
+		{"concat then template", "  - type: concat\n  - type: template\n    template: '[{{ queries }}]'\n", "[a\nb]"},
+		{"nested", "  - type: nested\n    finalizers:\n      - type: concat\n        separator: ' | '\n      - type: template\n        template: '<{{ queries }}>'\n", "<a | b>"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -112,12 +112,14 @@ func TestLoadErrors(t *testing.T) {
 		{"missing parameter", "transformations:\n  - type: field_name_prefix\n", `p.yml:2:5: transformation field_name_prefix: missing parameter "prefix"`},
 		{"unknown top-level key", "nam: x\n", `p.yml:1:1: unknown pipeline key "nam" (known: name, description, priority, vars, allowed_backends, tables, transformations, postprocessing, finalizers)`},
 		{"unknown postprocessing", "postprocessing:\n  - type: embedd\n", `p.yml:2:11: unknown postprocessing type "embedd" (known: embed, simple_template, template, json, replace, nest)`},
-		{"unknown finalizer", "finalizers:\n  - type: concatenate\n", `p.yml:2:11: unknown finalizer type "concatenate" (known: concat, template, json, yaml)`},
+		{"unknown finalizer", "finalizers:\n  - type: concatenate\n", `p.yml:2:11: unknown finalizer type "concatenate" (known: concat, template, json, yaml, nested)`},
 		{"expr with unknown name", "transformations:\n  - type: drop_detection_item\n    rule_conditions:\n      a: {type: is_sigma_rule}\n    rule_cond_expr: a and b\n", `p.yml:5:21: rule_cond_expr refers to unknown condition "b"`},
 		{"bad regex", "transformations:\n  - type: replace_string\n    regex: '('\n    replacement: x\n", "p.yml:3:12: replace_string: invalid regex \"(\": error parsing regexp: missing closing ): `(`"},
 		{"bad column type", "tables:\n  T:\n    a: varchar\n", `p.yml:3:8: table T column a: unknown type "varchar" (want string, int, long, real, bool, datetime, dynamic, guid or timespan)`},
 		{"bad add_condition modifier", "transformations:\n  - type: add_condition\n    conditions:\n      a|containz: x\n", "p.yml:4:9: unknown modifier \"containz\""},
-		{"jinja statement", "postprocessing:\n  - type: template\n    template: '{% for x in y %}{% endfor %}'\n", "p.yml:3:15: template: only {{ expression }} substitutions are supported, not Jinja2 statements or comments"},
+		{"jinja statement", "postprocessing:\n  - type: template\n    template: '{% set x = 1 %}'\n", "p.yml:3:15: template: unsupported Jinja2 statement {% set %}"},
+		{"jinja unclosed if", "finalizers:\n  - type: template\n    template: '{% if x %}a'\n", "p.yml:3:15: template: {% if %} without {% endif %}"},
+		{"jinja unknown filter", "postprocessing:\n  - type: template\n    template: '{{ query | wordwrap }}'\n", `p.yml:3:15: template: unsupported filter "wordwrap"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

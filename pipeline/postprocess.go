@@ -63,12 +63,18 @@ func (l *loader) postItem(p *Pipeline, n *yaml.Node) *postItem {
 		str("template", true)
 	case "template":
 		str("template", true)
-		if err := checkTemplate(pi.step.Params["template"].(string)); err != nil {
+		t, err := compileJinja(pi.step.Params["template"].(string))
+		if err != nil {
 			l.errorf(prm.get("template"), "template: %v", err)
 		}
-		if v := prm.get("vars"); v != nil {
-			pi.step.Params["vars"] = plain(v)
+		pi.step.tmpl = t
+		if prm.has("path") {
+			l.errorf(prm.get("path"), "template: path (template files) is not supported; give the template inline")
 		}
+		if v := prm.get("vars"); v != nil {
+			l.errorf(v, "template: vars (a Python file) is not supported")
+		}
+		prm.boolean("autoescape")
 	case "json":
 		str("json_template", true)
 		var x any
@@ -131,7 +137,14 @@ func applyStep(st Postprocessing, query string, r *Result) (string, error) {
 	case "simple_template":
 		return formatTemplate(ps("template"), query, r)
 	case "template":
-		return renderTemplate(ps("template"), templateData(query, r, st.Params["vars"]))
+		if st.tmpl == nil {
+			t, err := compileJinja(ps("template"))
+			if err != nil {
+				return "", err
+			}
+			st.tmpl = t
+		}
+		return st.tmpl.render(templateData(query, r))
 	case "json":
 		var x any
 		if err := json.Unmarshal([]byte(ps("json_template")), &x); err != nil {
@@ -168,17 +181,52 @@ func replaceQuery(v any, q string) any {
 }
 
 // ruleAttrs exposes a rule's attributes to templates.
+// Level and status are enum values (printed lower case, .name upper case,
+// as pySigma's SigmaLevel / SigmaStatus); custom attributes are included
+// under their own names and in custom_attributes.
 func ruleAttrs(m *ir.Meta) map[string]any {
-	return map[string]any{
-		"title": m.Title, "id": m.ID, "name": m.Name, "status": m.Status, "level": m.Level,
+	d := map[string]any{
+		"title": m.Title, "id": m.ID, "name": m.Name, "status": enumValue(m.Status), "level": enumValue(m.Level),
 		"description": m.Description, "author": m.Author, "license": m.License, "date": m.Date,
 		"modified": m.Modified, "tags": m.Tags, "references": m.References,
 		"falsepositives": m.FalsePositives, "fields": m.Fields,
 	}
+	custom := map[string]any{}
+	for _, a := range m.Custom {
+		custom[a.Key] = attrPlain(a.Value)
+		if _, ok := d[a.Key]; !ok {
+			d[a.Key] = custom[a.Key]
+		}
+	}
+	d["custom_attributes"] = custom
+	return d
 }
 
-func templateData(query string, r *Result, vars any) map[string]any {
-	d := map[string]any{"query": query, "pipeline": map[string]any{"state": r.State, "vars": vars}}
+// attrPlain turns an ir.Attribute value into template data.
+func attrPlain(v any) any {
+	switch v := v.(type) {
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = attrPlain(x)
+		}
+		return out
+	case []ir.Attribute:
+		out := make(map[string]any, len(v))
+		for _, a := range v {
+			out[a.Key] = attrPlain(a.Value)
+		}
+		return out
+	}
+	return v
+}
+
+func templateData(query string, r *Result) map[string]any {
+	state := r.State
+	if state == nil {
+		state = map[string]any{}
+	}
+	d := map[string]any{"query": query, "pipeline": map[string]any{"state": state}}
 	if r.Rule != nil {
 		rule := ruleAttrs(&r.Rule.Meta)
 		rule["logsource"] = map[string]any{"category": r.Rule.LogSource.Category, "product": r.Rule.LogSource.Product, "service": r.Rule.LogSource.Service}
@@ -192,7 +240,7 @@ var pyFormatField = regexp.MustCompile(`\{\{|\}\}|\{([^{}]*)\}`)
 // formatTemplate renders a Python str.format template with the fields
 // query, rule.<attr> and pipeline.state[<key>].
 func formatTemplate(t, query string, r *Result) (string, error) {
-	data := templateData(query, r, nil)
+	data := templateData(query, r)
 	var err error
 	out := pyFormatField.ReplaceAllStringFunc(t, func(m string) string {
 		switch m {
@@ -206,47 +254,6 @@ func formatTemplate(t, query string, r *Result) (string, error) {
 		if !ok {
 			err = fmt.Errorf("unknown template field %s", m)
 			return m
-		}
-		return fmt.Sprint(v)
-	})
-	return out, err
-}
-
-var jinjaExpr = regexp.MustCompile(`\{\{\s*([^{}]*?)\s*\}\}`)
-
-// checkTemplate accepts the Jinja2 subset sigconv renders: {{ path }}
-// expressions only.
-func checkTemplate(t string) error {
-	if strings.Contains(t, "{%") || strings.Contains(t, "{#") {
-		return fmt.Errorf("only {{ expression }} substitutions are supported, not Jinja2 statements or comments")
-	}
-	for _, m := range jinjaExpr.FindAllStringSubmatch(t, -1) {
-		if strings.ContainsAny(m[1], "|()+") {
-			return fmt.Errorf("unsupported expression {{ %s }}: only attribute paths such as rule.title or pipeline.state.index", m[1])
-		}
-	}
-	return nil
-}
-
-// renderTemplate renders the Jinja2 subset accepted by checkTemplate.
-func renderTemplate(t string, data map[string]any) (string, error) {
-	if err := checkTemplate(t); err != nil {
-		return "", err
-	}
-	var err error
-	out := jinjaExpr.ReplaceAllStringFunc(t, func(m string) string {
-		path := jinjaExpr.FindStringSubmatch(m)[1]
-		path = strings.NewReplacer("[", ".", "]", "", "'", "", `"`, "").Replace(path)
-		v, ok := lookup(data, path)
-		if !ok {
-			return "" // Jinja2 renders undefined values as empty text
-		}
-		switch v := v.(type) {
-		case []string:
-			b, _ := json.Marshal(v)
-			return string(b)
-		case nil:
-			return ""
 		}
 		return fmt.Sprint(v)
 	})
@@ -270,8 +277,11 @@ func lookup(data map[string]any, path string) (any, bool) {
 // Finalizer is one output finalization step (concat, template, json,
 // yaml), applied by Finalize to the list of all queries of a run.
 type Finalizer struct {
-	Type   string         // concat, template, json or yaml
+	Type   string         // concat, template, json, yaml or nested
 	Params map[string]any // type-specific parameters
+	Nested []*Finalizer   // the finalizers of a nested finalizer, in order
+
+	tmpl *jinjaTemplate // compiled template of a template finalizer
 }
 
 func (l *loader) finalizer(n *yaml.Node) *Finalizer {
@@ -302,15 +312,31 @@ func (l *loader) finalizer(n *yaml.Node) *Finalizer {
 		}
 	case "template":
 		f.Params["template"] = prm.reqStr("template")
-		if err := checkTemplate(f.Params["template"].(string)); err != nil {
+		t, err := compileJinja(f.Params["template"].(string))
+		if err != nil {
 			l.errorf(prm.get("template"), "template: %v", err)
+		}
+		f.tmpl = t
+		if prm.has("path") {
+			l.errorf(prm.get("path"), "template: path (template files) is not supported; give the template inline")
+		}
+		if v := prm.get("vars"); v != nil {
+			l.errorf(v, "template: vars (a Python file) is not supported")
+		}
+		prm.boolean("autoescape")
+	case "nested":
+		items, _ := l.sequence(prm.require("finalizers"), "nested finalizers", false)
+		for _, in := range items {
+			if c := l.finalizer(in); c != nil {
+				f.Nested = append(f.Nested, c)
+			}
 		}
 	case "json", "yaml":
 		if prm.has("indent") {
 			f.Params["indent"], _ = l.integer(prm.get("indent"), "indent")
 		}
 	default:
-		l.errorf(typN, "unknown finalizer type %q (known: concat, template, json, yaml)", f.Type)
+		l.errorf(typN, "unknown finalizer type %q (known: concat, template, json, yaml, nested)", f.Type)
 		return nil
 	}
 	prm.finish()
@@ -329,53 +355,75 @@ func (c *Chain) Finalizers() []*Finalizer {
 
 // Finalize combines the queries of a run with the finalizers, in order.
 // With no finalizers the queries are joined by newlines. Each finalizer
-// receives the previous one's output (a one-element list when it is text).
+// after the first receives the previous one's output as its queries (text,
+// as in pySigma).
 func Finalize(queries []string, fs []*Finalizer) (string, error) {
 	if len(fs) == 0 {
 		return strings.Join(queries, "\n"), nil
 	}
-	var out string
-	for i, f := range fs {
-		if i > 0 {
-			queries = []string{out}
+	var cur any = queries
+	for _, f := range fs {
+		out, err := f.apply(cur)
+		if err != nil {
+			return "", fmt.Errorf("finalizer %s: %w", f.Type, err)
 		}
-		ps := func(k string) string { s, _ := f.Params[k].(string); return s }
-		switch f.Type {
-		case "concat":
-			out = ps("prefix") + strings.Join(queries, ps("separator")) + ps("suffix")
-		case "template":
-			var err error
-			out, err = renderTemplate(ps("template"), map[string]any{"queries": queries})
-			if err != nil {
-				return "", err
-			}
-		case "json":
-			var b []byte
-			var err error
-			if ind, _ := f.Params["indent"].(int); ind > 0 {
-				b, err = json.MarshalIndent(queries, "", strings.Repeat(" ", ind))
-			} else {
-				b, err = json.Marshal(queries)
-			}
-			if err != nil {
-				return "", err
-			}
-			out = string(b)
-		case "yaml":
-			var b strings.Builder
-			enc := yaml.NewEncoder(&b)
-			if ind, _ := f.Params["indent"].(int); ind > 0 {
-				enc.SetIndent(ind)
-			}
-			if err := enc.Encode(queries); err != nil {
-				return "", err
-			}
-			out = b.String()
-		default:
-			return "", fmt.Errorf("unknown finalizer type %q", f.Type)
-		}
+		cur = out
 	}
-	return out, nil
+	return cur.(string), nil
+}
+
+// apply runs one finalizer on queries ([]string, or the previous
+// finalizer's text).
+func (f *Finalizer) apply(queries any) (string, error) {
+	list, isList := queries.([]string)
+	if !isList {
+		list = []string{queries.(string)}
+	}
+	ps := func(k string) string { s, _ := f.Params[k].(string); return s }
+	switch f.Type {
+	case "concat":
+		return ps("prefix") + strings.Join(list, ps("separator")) + ps("suffix"), nil
+	case "template":
+		t := f.tmpl
+		if t == nil {
+			var err error
+			if t, err = compileJinja(ps("template")); err != nil {
+				return "", err
+			}
+		}
+		return t.render(map[string]any{"queries": queries, "pipeline": map[string]any{"state": map[string]any{}}})
+	case "json":
+		var b []byte
+		var err error
+		if ind, _ := f.Params["indent"].(int); ind > 0 {
+			b, err = json.MarshalIndent(queries, "", strings.Repeat(" ", ind))
+		} else {
+			b, err = json.Marshal(queries)
+		}
+		return string(b), err
+	case "yaml":
+		var b strings.Builder
+		enc := yaml.NewEncoder(&b)
+		if ind, _ := f.Params["indent"].(int); ind > 0 {
+			enc.SetIndent(ind)
+		}
+		if err := enc.Encode(queries); err != nil {
+			return "", err
+		}
+		return b.String(), nil
+	case "nested":
+		var cur any = queries
+		for _, n := range f.Nested {
+			out, err := n.apply(cur)
+			if err != nil {
+				return "", err
+			}
+			cur = out
+		}
+		s, _ := cur.(string)
+		return s, nil
+	}
+	return "", fmt.Errorf("unknown finalizer type %q", f.Type)
 }
 
 func sortedKeys(m map[string]any) []string {

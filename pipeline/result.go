@@ -70,8 +70,10 @@ func (t *Table) Column(name string) *Column {
 // Postprocessing is one query postprocessing step.
 type Postprocessing struct {
 	ID     string         // processing item id, or ""
-	Type   string         // template, embed, replace, nest
+	Type   string         // embed, simple_template, template, json or replace
 	Params map[string]any // type-specific parameters
+
+	tmpl *jinjaTemplate // compiled template of a template step
 }
 
 // Applied records one processing item that applied to a rule.

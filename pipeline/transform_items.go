@@ -125,7 +125,8 @@ func (strictMapping) apply(s *applyState, it *item) error {
 // "SHA256=ABC…" becomes an OR of one item per algorithm, named
 // field_prefix + algorithm (or field_prefix alone with drop_algo_prefix).
 // Values without an algorithm are recognised by length (32 MD5, 40 SHA1,
-// 64 SHA256, 128 SHA512).
+// 64 SHA256, 128 SHA512); values naming no valid algorithm are dropped, and
+// an item with no hash value at all is left unchanged.
 type hashesFields struct {
 	algos    []string
 	prefix   string
@@ -166,7 +167,10 @@ func (t *hashesFields) apply(s *applyState, it *item) error {
 			byField[f] = append(byField[f], parseSigmaString(str.Pos, hash, false))
 		}
 		if len(order) == 0 {
-			return nil, ir.Errorf(d.Pos, ir.CodePipeline, "hashes_fields: no value of %s names a hash algorithm among %s", d.Field, strings.Join(t.algos, ", "))
+			// pySigma raises here; sigconv leaves items that hold no hash
+			// (e.g. Image when the item has no field name condition) alone,
+			// so a Hashes item it cannot split stays visible as unmapped.
+			return nil, nil
 		}
 		alts := make([][]*ir.Item, len(order))
 		for i, f := range order {
