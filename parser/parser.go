@@ -274,7 +274,9 @@ func (p *fileParser) documents(nodes []*yaml.Node) {
 				p.errorf(lookup(root, "action"), ir.CodeSchema, "action repeat needs a preceding rule in the collection")
 				continue
 			}
-			root = mergeMaps(prev, without(root, "action"))
+			merged := mergeMaps(prev, without(root, "action"))
+			merged.Line, merged.Column = root.Line, root.Column // the rule starts at the repeat document
+			root = merged
 		case "":
 			if global != nil {
 				root = mergeMaps(root, global)
