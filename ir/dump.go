@@ -26,12 +26,20 @@ type dumper struct {
 	b strings.Builder
 }
 
-var (
-	posType      = reflect.TypeOf(Pos{})
-	stringerType = reflect.TypeOf((*fmt.Stringer)(nil)).Elem()
-)
-
-var partKindNames = [...]string{"lit", "wildmany", "wildone", "placeholder"}
+// partKindName names a string part kind.
+func partKindName(k PartKind) string {
+	switch k {
+	case PartLit:
+		return "lit"
+	case PartWildMany:
+		return "wildmany"
+	case PartWildOne:
+		return "wildone"
+	case PartPlaceholder:
+		return "placeholder"
+	}
+	return strconv.Itoa(int(k))
+}
 
 func (d *dumper) indent(n int) {
 	d.b.WriteByte('\n')
@@ -56,29 +64,27 @@ func (d *dumper) value(v reflect.Value, depth int) {
 			return
 		}
 	}
-	t := v.Type()
-	switch {
-	case t == posType:
-		d.str(v.Interface().(Pos).String())
-		return
-	case t == reflect.TypeOf(PartKind(0)):
-		k := int(v.Int())
-		if k >= 0 && k < len(partKindNames) {
-			d.str(partKindNames[k])
-		} else {
-			d.b.WriteString(strconv.Itoa(k))
+	if v.CanInterface() {
+		switch x := v.Interface().(type) {
+		case Pos:
+			d.str(x.String())
+			return
+		case PartKind:
+			d.str(partKindName(x))
+			return
+		case SearchKind:
+			if x == SearchMap {
+				d.str("map")
+			} else {
+				d.str("list")
+			}
+			return
+		case fmt.Stringer:
+			if v.Kind() != reflect.String {
+				d.str(x.String())
+				return
+			}
 		}
-		return
-	case t == reflect.TypeOf(SearchKind(0)):
-		if SearchKind(v.Int()) == SearchMap {
-			d.str("map")
-		} else {
-			d.str("list")
-		}
-		return
-	case t.Kind() != reflect.String && t.Implements(stringerType):
-		d.str(v.Interface().(fmt.Stringer).String())
-		return
 	}
 	switch v.Kind() {
 	case reflect.Pointer:

@@ -1,16 +1,18 @@
 package parser
 
 import (
+	"strings"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/sigconv/sigconv/ir"
 )
 
-// Allowed values of the enumerated attributes.
-var (
-	statuses = []string{"stable", "test", "experimental", "deprecated", "unsupported"}
-	levels   = []string{"informational", "low", "medium", "high", "critical"}
-	relTypes = []string{"derived", "obsolete", "merged", "renamed", "similar"}
+// Allowed values of the enumerated attributes, space-separated.
+const (
+	statuses = "stable test experimental deprecated unsupported"
+	levels   = "informational low medium high critical"
+	relTypes = "derived obsolete merged renamed similar"
 )
 
 // metaKey tells whether key is a shared metadata attribute, and sets it.
@@ -57,18 +59,18 @@ func (p *fileParser) metaKey(m *ir.Meta, k, v *yaml.Node) bool {
 	return true
 }
 
-// enum reads a scalar that must be one of allowed.
-func (p *fileParser) enum(n *yaml.Node, what string, allowed []string) string {
+// enum reads a scalar that must be one of the space-separated allowed words.
+func (p *fileParser) enum(n *yaml.Node, what string, allowed string) string {
 	s := p.str(n, what)
 	if s == "" {
 		return ""
 	}
-	for _, a := range allowed {
+	for _, a := range strings.Fields(allowed) {
 		if s == a {
 			return s
 		}
 	}
-	p.errorf(resolve(n), ir.CodeSchema, "invalid %s %q (want one of %v)", what, s, allowed)
+	p.errorf(resolve(n), ir.CodeSchema, "invalid %s %q (want one of %s)", what, s, strings.ReplaceAll(allowed, " ", ", "))
 	return s
 }
 

@@ -57,7 +57,7 @@ func TestParseFileBadInput(t *testing.T) {
 		{"non-mapping-detection", hdr + "detection: [a, b]\n", "r.yml:4:12: detection must be a mapping of search identifiers and a condition, found a list"},
 		{"missing-detection", hdr, "r.yml:1:1: rule has no detection"},
 		{"missing-title-logsource", "detection:\n    sel: x\n    condition: sel\n", "r.yml:1:1: rule has no logsource\nr.yml:1:1: rule has no title"},
-		{"bad-level", "level: severe\n" + det("a: 1", "sel"), `r.yml:1:8: invalid level "severe" (want one of [informational low medium high critical])`},
+		{"bad-level", "level: severe\n" + det("a: 1", "sel"), `r.yml:1:8: invalid level "severe" (want one of informational, low, medium, high, critical)`},
 		{"condition-mapping", det("a: 1", "{x: 1}"), "r.yml:7:16: condition must be a string or a list of strings, found a mapping"},
 		{"non-mapping-document", "- a\n- b\n", "r.yml:1:1: a Sigma document must be a mapping, found a list"},
 		{"empty-file", "", "r.yml:1:1: file contains no YAML document"},
