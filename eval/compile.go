@@ -277,6 +277,13 @@ func (c *compiler) stringValue(it *ir.Item, v *ir.String) []matcher {
 // strings expands placeholders, applies encodings and compiles patterns.
 func (c *compiler) strings(it *ir.Item, v *ir.String) []matcher {
 	m := it.Match
+	op := m.Op
+	if it.IsKeyword() {
+		op = ir.OpContains // keywords are searched anywhere in a value
+	}
+	if len(m.Encodings) == 0 && !v.HasPlaceholders() {
+		return []matcher{&strMatcher{p: compilePattern(v.Parts, op, m.Cased)}}
+	}
 	vals := []*ir.String{v}
 	if v.HasPlaceholders() {
 		var err error
@@ -303,10 +310,6 @@ func (c *compiler) strings(it *ir.Item, v *ir.String) []matcher {
 				cased = true // base64 text is case-significant
 			}
 		}
-	}
-	op := m.Op
-	if it.IsKeyword() {
-		op = ir.OpContains // keywords are searched anywhere in a value
 	}
 	ms := make([]matcher, 0, len(vals))
 	for _, s := range vals {

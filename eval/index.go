@@ -109,7 +109,7 @@ func (e *Engine) buildIndex() {
 			common[gramAt(s, j)] = true
 		}
 	}
-	b := &anchorBuilder{freq: freq, common: common}
+	b := &anchorBuilder{freq: freq, common: common, parts: map[*item]*part{}}
 	x := &e.idx
 	x.flags = make([]uint8, len(e.fieldNames))
 	x.exact = make([]map[string][]int32, len(e.fieldNames))
@@ -117,8 +117,15 @@ func (e *Engine) buildIndex() {
 	x.grams = map[uint64][]int32{}
 	x.bloom = make([]uint64, (1<<bloomBits)/64)
 	for ri, r := range e.rules {
-		atoms, _, ok := b.node(r.cond)
-		if !ok || len(atoms) == 0 {
+		parts, _, ok := b.node(r.cond)
+		if !ok || len(parts) == 0 {
+			continue
+		}
+		var atoms []atom
+		for _, p := range parts {
+			atoms = append(atoms, p.atoms...)
+		}
+		if len(atoms) == 0 {
 			continue
 		}
 		r.anchor = atoms
@@ -224,23 +231,77 @@ var commonValues = map[string]bool{
 type anchorBuilder struct {
 	freq   []uint16
 	common map[uint32]bool
+	parts  map[*item]*part
 }
 
-// node returns the anchor of a condition node with its cost (lower is
-// more selective); ok is false when none is known.
-func (b *anchorBuilder) node(n cnode) ([]atom, float64, bool) {
+// part is the anchor of one item, computed once per item.
+type part struct {
+	atoms []atom
+	cost  float64
+	ok    bool
+}
+
+// node returns the anchor of a condition node as the items' anchors it
+// consists of, with its cost (lower is more selective); ok is false when
+// none is known. Parts are shared, not copied, until the rule's anchor is
+// chosen.
+func (b *anchorBuilder) node(n cnode) ([]*part, float64, bool) {
 	switch n := n.(type) {
 	case andNode:
-		return b.best(len(n), func(i int) ([]atom, float64, bool) { return b.node(n[i]) })
+		return b.bestParts(len(n), func(i int) ([]*part, float64, bool) { return b.node(n[i]) })
 	case orNode:
-		return b.union(len(n), func(i int) ([]atom, float64, bool) { return b.node(n[i]) })
+		return b.unionParts(len(n), func(i int) ([]*part, float64, bool) { return b.node(n[i]) })
 	case refNode:
-		return b.union(len(n.s.groups), func(i int) ([]atom, float64, bool) {
+		return b.unionParts(len(n.s.groups), func(i int) ([]*part, float64, bool) {
 			g := n.s.groups[i]
-			return b.best(len(g), func(j int) ([]atom, float64, bool) { return b.item(g[j]) })
+			return b.bestParts(len(g), func(j int) ([]*part, float64, bool) {
+				p := b.itemPart(g[j])
+				return []*part{p}, p.cost, p.ok
+			})
 		})
 	}
 	return nil, 0, false // not
+}
+
+func (b *anchorBuilder) itemPart(it *item) *part {
+	if p, ok := b.parts[it]; ok {
+		return p
+	}
+	atoms, cost, ok := b.item(it)
+	p := &part{atoms, cost, ok}
+	b.parts[it] = p
+	return p
+}
+
+func (b *anchorBuilder) bestParts(n int, get func(int) ([]*part, float64, bool)) ([]*part, float64, bool) {
+	var best []*part
+	bestCost, found := math.Inf(1), false
+	for i := 0; i < n; i++ {
+		if ps, cost, ok := get(i); ok && cost < bestCost {
+			best, bestCost, found = ps, cost, true
+		}
+	}
+	return best, bestCost, found
+}
+
+func (b *anchorBuilder) unionParts(n int, get func(int) ([]*part, float64, bool)) ([]*part, float64, bool) {
+	if n == 0 {
+		return nil, 0, false
+	}
+	var all []*part
+	total := 0.0
+	for i := 0; i < n; i++ {
+		ps, cost, ok := get(i)
+		if !ok {
+			return nil, 0, false
+		}
+		if n == 1 {
+			return ps, cost, true
+		}
+		all = append(all, ps...)
+		total += cost
+	}
+	return all, total, true
 }
 
 func (b *anchorBuilder) best(n int, get func(int) ([]atom, float64, bool)) ([]atom, float64, bool) {
@@ -256,7 +317,7 @@ func (b *anchorBuilder) best(n int, get func(int) ([]atom, float64, bool)) ([]at
 
 func (b *anchorBuilder) union(n int, get func(int) ([]atom, float64, bool)) ([]atom, float64, bool) {
 	if n == 0 {
-		return nil, 0, false // an empty OR never matches, but keep it simple
+		return nil, 0, false
 	}
 	var all []atom
 	total := 0.0
@@ -304,11 +365,7 @@ func (b *anchorBuilder) item(it *item) ([]atom, float64, bool) {
 func (b *anchorBuilder) matcher(field int32, m matcher) ([]atom, float64, bool) {
 	switch m := m.(type) {
 	case *strMatcher:
-		if m.p.kind == patExact {
-			text := fold(m.p.lit)
-			return []atom{{kind: atomExact, field: field, text: text}}, exactCost(text), true
-		}
-		return b.gram(field, fold(m.p.longestLit()))
+		return b.pattern(field, m.p)
 	case *numEq:
 		if m.v == math.Trunc(m.v) && math.Abs(m.v) < 1e15 {
 			return []atom{{kind: atomNum, field: field, num: int64(m.v)}}, 0.2, true
@@ -322,7 +379,7 @@ func (b *anchorBuilder) matcher(field int32, m matcher) ([]atom, float64, bool) 
 	case *anyOf:
 		return b.union(len(m.alts), func(i int) ([]atom, float64, bool) { return b.matcher(field, m.alts[i]) })
 	case *litSet:
-		return b.union(len(m.pats), func(i int) ([]atom, float64, bool) { return b.matcher(field, &strMatcher{p: m.pats[i]}) })
+		return b.union(len(m.pats), func(i int) ([]atom, float64, bool) { return b.pattern(field, m.pats[i]) })
 	case *reMatcher:
 		lits := reLiterals(m.re.String(), 4)
 		if lits == nil {
@@ -331,6 +388,22 @@ func (b *anchorBuilder) matcher(field int32, m matcher) ([]atom, float64, bool) 
 		return b.union(len(lits), func(i int) ([]atom, float64, bool) { return b.gram(field, lits[i]) })
 	}
 	return nil, 0, false
+}
+
+// pattern returns the atom of a string pattern.
+func (b *anchorBuilder) pattern(field int32, p *pattern) ([]atom, float64, bool) {
+	if p.kind == patExact {
+		text := p.lit
+		if p.cased {
+			text = fold(text)
+		}
+		return []atom{{kind: atomExact, field: field, text: text}}, exactCost(text), true
+	}
+	lit := p.longestLit()
+	if p.cased {
+		lit = fold(lit)
+	}
+	return b.gram(field, lit)
 }
 
 // gram returns the gram atom of a folded literal: its rarest window.

@@ -38,7 +38,7 @@ type pattern struct {
 // (OpEqual, OpContains, OpStartsWith or OpEndsWith). Literal text is folded
 // unless cased.
 func compilePattern(parts []ir.StrPart, op ir.Op, cased bool) *pattern {
-	var toks []token
+	toks := make([]token, 0, len(parts)+2)
 	add := func(t token) {
 		n := len(toks)
 		switch {

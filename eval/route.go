@@ -74,8 +74,17 @@ func compatible(r ir.LogSource, s eventSource) bool {
 
 func (e *Engine) newRoute(s *eventSource) *Route {
 	rt := &Route{ok: make([]bool, len(e.rules))}
+	// Rules share few distinct logsources; decide each once.
+	type lsKey struct{ product, service, category string }
+	seen := map[lsKey]bool{}
 	for i, r := range e.rules {
-		if s == nil || compatible(r.ls, *s) {
+		key := lsKey{r.ls.Product, r.ls.Service, r.ls.Category}
+		ok, known := seen[key]
+		if !known {
+			ok = s == nil || compatible(r.ls, *s)
+			seen[key] = ok
+		}
+		if ok {
 			rt.ok[i] = true
 			if r.anchor == nil {
 				rt.unanchored = append(rt.unanchored, int32(i))
