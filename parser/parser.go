@@ -35,8 +35,9 @@ func ParseFile(name string, src []byte) (docs []ir.Document, errs ir.ErrorList) 
 	p := &fileParser{file: name, src: src, budget: maxNodes}
 	defer func() {
 		if r := recover(); r != nil {
-			p.errs.Add(ir.Pos{File: name, Line: 1, Col: 1}, ir.CodeInternal,
-				"internal error: %v\n%s", r, debug.Stack())
+			// The stack goes into Err so that the message stays one line.
+			p.errs = append(p.errs, &ir.Error{Pos: ir.Pos{File: name, Line: 1, Col: 1}, Code: ir.CodeInternal,
+				Msg: fmt.Sprintf("internal error: %v", r), Err: errors.New(string(debug.Stack()))})
 			docs, errs = p.docs, p.errs
 		}
 	}()
