@@ -95,9 +95,11 @@ func compileConds[C any](l *loader, kv []keyValue, kind string, mk func(typ stri
 	}
 	set.not, _ = l.boolean(not, kind+"_cond_not")
 	if op != nil {
+		// any / all are accepted as or / and: pipelines in the wild use
+		// them (pySigma would silently treat them as and).
 		switch s, _ := l.str(op, kind+"_cond_op"); s {
-		case "and", "":
-		case "or":
+		case "and", "all", "":
+		case "or", "any":
 			set.or = true
 		default:
 			l.errorf(op, "%s_cond_op must be and or or, not %q", kind, s)

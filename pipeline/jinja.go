@@ -11,11 +11,12 @@ import (
 // A Jinja2 subset for pySigma's template postprocessing and finalizer:
 // {{ expr }}, {% if %}/{% elif %}/{% else %}/{% endif %},
 // {% for x in expr %}/{% else %}/{% endfor %} with loop.index, loop.first,
-// ..., {# comments #} and the - whitespace markers. Expressions: literals
+// ..., {% set name = expr %}, {# comments #} and the - whitespace markers;
+// expressions may be conditional (a if c else b). Expressions: literals
 // (strings, numbers, lists, true/false/none), attribute and index access,
 // the methods get, lower, upper, strip, startswith, endswith, the filters
 // length/count, lower, upper, trim, join, default/d, first, last, replace,
-// string, tojson, the tests defined / undefined / none, and the operators
+// string, tojson, indent, the date method strftime, the tests defined / undefined / none, and the operators
 // not, and, or, ==, !=, <, <=, >, >=, in, not in and ~. Anything else is a
 // compile error, so a template is never silently rendered differently.
 // Values print as Python would (True, ['a', 'b']); undefined prints as "".
@@ -28,6 +29,10 @@ type jif struct {
 	conds  []jexpr
 	bodies [][]jnode
 	els    []jnode
+}
+type jset struct {
+	name string
+	x    jexpr
 }
 type jfor struct {
 	vars []string
@@ -159,6 +164,17 @@ func (p *jparser) block() ([]jnode, string, error) {
 					return nil, "", err
 				}
 				nodes = append(nodes, n)
+			case "set":
+				name, expr, ok := strings.Cut(rest, "=")
+				name = strings.TrimSpace(name)
+				if !ok || name == "" || strings.ContainsAny(name, " .,[") {
+					return nil, "", fmt.Errorf("malformed {%% set %s %%}", rest)
+				}
+				x, err := parseJExpr(expr)
+				if err != nil {
+					return nil, "", err
+				}
+				nodes = append(nodes, jset{name, x})
 			case "endif", "else", "elif", "endfor":
 				return nodes, t.s, nil
 			default:
@@ -236,7 +252,11 @@ func (p *jparser) forNode(head string) (jnode, error) {
 // render executes the template with the given variables.
 func (t *jinjaTemplate) render(vars map[string]any) (string, error) {
 	var b strings.Builder
-	err := renderNodes(&b, t.nodes, vars)
+	scope := make(map[string]any, len(vars))
+	for k, v := range vars {
+		scope[k] = v
+	}
+	err := renderNodes(&b, t.nodes, scope)
 	return b.String(), err
 }
 
@@ -251,6 +271,12 @@ func renderNodes(b *strings.Builder, nodes []jnode, vars map[string]any) error {
 				return err
 			}
 			b.WriteString(pyStr(v))
+		case jset:
+			v, err := n.x.eval(vars)
+			if err != nil {
+				return err
+			}
+			vars[n.name] = v // if blocks share the scope; a for loop has its own
 		case *jif:
 			done := false
 			for i, c := range n.conds {
@@ -544,6 +570,11 @@ func (e jcall) eval(vars map[string]any) (any, error) {
 		return nil, nil
 	case "lower", "upper", "strip":
 		return stringFunc(e.name, v), nil
+	case "strftime":
+		if len(args) != 1 {
+			return nil, fmt.Errorf("strftime() needs a format")
+		}
+		return strftime(pyStr(v), pyStr(args[0]))
 	case "startswith", "endswith":
 		if len(args) != 1 {
 			return nil, fmt.Errorf("%s() needs one argument", e.name)
@@ -624,6 +655,23 @@ func (e jfilter) eval(vars map[string]any) (any, error) {
 	case "tojson":
 		b, err := json.Marshal(jsonable(v))
 		return string(b), err
+	case "indent":
+		width := int64(4)
+		if len(args) > 0 {
+			if n, ok := args[0].(int64); ok {
+				width = n
+			}
+		}
+		first := len(args) > 1 && truthy(args[1])
+		blank := len(args) > 2 && truthy(args[2])
+		lines := strings.Split(pyStr(v), "\n")
+		pad := strings.Repeat(" ", int(width))
+		for i, l := range lines {
+			if (i > 0 || first) && (l != "" || blank) {
+				lines[i] = pad + l
+			}
+		}
+		return strings.Join(lines, "\n"), nil
 	}
 	return nil, fmt.Errorf("unsupported filter %s", e.name)
 }
@@ -759,8 +807,8 @@ func isStringy(v any) bool {
 // compile errors.
 var (
 	knownFilters = map[string]bool{"length": true, "count": true, "lower": true, "upper": true, "trim": true,
-		"string": true, "join": true, "default": true, "d": true, "first": true, "last": true, "replace": true, "tojson": true}
-	knownMethods = map[string]bool{"get": true, "lower": true, "upper": true, "strip": true, "startswith": true, "endswith": true}
+		"string": true, "join": true, "default": true, "d": true, "first": true, "last": true, "replace": true, "tojson": true, "indent": true}
+	knownMethods = map[string]bool{"get": true, "lower": true, "upper": true, "strip": true, "startswith": true, "endswith": true, "strftime": true}
 	knownTests   = map[string]bool{"defined": true, "undefined": true, "none": true, "string": true, "number": true}
 )
 
@@ -775,7 +823,7 @@ func parseJExpr(src string) (jexpr, error) {
 		return nil, err
 	}
 	p := &exprParser{toks: toks}
-	x, err := p.or()
+	x, err := p.ternary()
 	if err != nil {
 		return nil, err
 	}
@@ -843,6 +891,43 @@ func (p *exprParser) expect(t string) error {
 		return fmt.Errorf("expected %q, got %q", t, got)
 	}
 	return nil
+}
+
+// jcond is "a if cond else b" (b undefined when omitted).
+type jcond struct{ a, cond, b jexpr }
+
+func (e jcond) eval(vars map[string]any) (any, error) {
+	c, err := e.cond.eval(vars)
+	if err != nil {
+		return nil, err
+	}
+	if truthy(c) {
+		return e.a.eval(vars)
+	}
+	if e.b == nil {
+		return undefined{}, nil
+	}
+	return e.b.eval(vars)
+}
+
+func (p *exprParser) ternary() (jexpr, error) {
+	a, err := p.or()
+	if err != nil || p.peek() != "if" {
+		return a, err
+	}
+	p.i++
+	c, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	x := jcond{a: a, cond: c}
+	if p.peek() == "else" {
+		p.i++
+		if x.b, err = p.ternary(); err != nil {
+			return nil, err
+		}
+	}
+	return x, nil
 }
 
 func (p *exprParser) or() (jexpr, error) {
@@ -944,7 +1029,7 @@ func (p *exprParser) args() ([]jexpr, error) {
 	}
 	var out []jexpr
 	for p.peek() != ")" {
-		a, err := p.or()
+		a, err := p.ternary()
 		if err != nil {
 			return nil, err
 		}
@@ -997,7 +1082,7 @@ func (p *exprParser) primary() (jexpr, error) {
 	case t == "":
 		return nil, fmt.Errorf("unexpected end of expression")
 	case t == "(":
-		x, err := p.or()
+		x, err := p.ternary()
 		if err == nil {
 			err = p.expect(")")
 		}
@@ -1040,4 +1125,34 @@ func (p *exprParser) primary() (jexpr, error) {
 		return jname(t), nil
 	}
 	return nil, fmt.Errorf("unexpected %q", t)
+}
+
+// strftime formats a rule date (YYYY-MM-DD or YYYY/MM/DD, as written in
+// the rule) with the %Y, %m, %d and %% directives.
+func strftime(date, format string) (string, error) {
+	parts := strings.FieldsFunc(date, func(r rune) bool { return r == '-' || r == '/' })
+	if len(parts) != 3 {
+		return "", fmt.Errorf("strftime: %q is not a date", date)
+	}
+	var b strings.Builder
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' || i+1 == len(format) {
+			b.WriteByte(format[i])
+			continue
+		}
+		i++
+		switch format[i] {
+		case 'Y':
+			b.WriteString(parts[0])
+		case 'm':
+			b.WriteString(parts[1])
+		case 'd':
+			b.WriteString(parts[2])
+		case '%':
+			b.WriteByte('%')
+		default:
+			return "", fmt.Errorf("strftime: unsupported directive %%%c", format[i])
+		}
+	}
+	return b.String(), nil
 }

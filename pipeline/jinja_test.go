@@ -29,6 +29,9 @@ func TestJinja(t *testing.T) {
 		{"comment", "a{# note #}b", "ab"},
 		{"trailing newline dropped", "line\n", "line"},
 		{"tojson", "{{ rule.tags | tojson }}", `["attack.t1","attack.t2"]`},
+		{"set and ternary", "{% set t = 'TTP' if rule.level.name in ['HIGH'] else 'Hunting' %}{% if query %}{% set u = t ~ '!' %}{% endif %}{{ u }} {{ 'x' if rule.nope }}|", "TTP! |"},
+		{"indent", "a: |\n  {{ 'l1\nl2\n\nl3' | indent(2) }}", "a: |\n  l1\n  l2\n\n  l3"},
+		{"strftime", "{{ '2024/05/01'.strftime('%Y-%m-%d') }}", "2024-05-01"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -45,7 +48,7 @@ func TestJinja(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{"{% set x = 1 %}", "{% if x %}", "{% for x %}{% endfor %}", "{{ a +* b }}", "{{ x", "{% endif %}"} {
+	for _, bad := range []string{"{% macro m() %}{% endmacro %}", "{% set a.b = 1 %}", "{{ x | wordwrap }}", "{{ x.format() }}", "{{ x is odd }}", "{% if x %}", "{% for x %}{% endfor %}", "{{ a +* b }}", "{{ x", "{% endif %}"} {
 		if _, err := compileJinja(bad); err == nil {
 			t.Errorf("%q compiled", bad)
 		}

@@ -44,6 +44,7 @@ func (l *loader) postItem(p *Pipeline, n *yaml.Node) *postItem {
 		return nil
 	}
 	pi.rule = compileConds(l, kv, "rule", l.ruleCondition)
+	pi.step.vars = p.Vars
 	prm := l.newParams(n, "postprocessing "+pi.step.Type, kv, postKeys)
 	pi.step.Params = map[string]any{}
 	str := func(name string, required bool) {
@@ -144,7 +145,9 @@ func applyStep(st Postprocessing, query string, r *Result) (string, error) {
 			}
 			st.tmpl = t
 		}
-		return st.tmpl.render(templateData(query, r))
+		data := templateData(query, r)
+		data["pipeline"].(map[string]any)["vars"] = st.vars
+		return st.tmpl.render(data)
 	case "json":
 		var x any
 		if err := json.Unmarshal([]byte(ps("json_template")), &x); err != nil {

@@ -74,6 +74,7 @@ type Postprocessing struct {
 	Params map[string]any // type-specific parameters
 
 	tmpl *jinjaTemplate // compiled template of a template step
+	vars map[string]any // vars of the pipeline holding the step (pipeline.vars)
 }
 
 // Applied records one processing item that applied to a rule.
