@@ -67,7 +67,7 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 	out := &backends.Output{Rule: r, Query: query}
 	switch in.Format {
 	case FormatSentinelRule:
-		text, err := sentinelRuleYAML(r, table.Name, query, in.Config)
+		text, err := sentinelRuleYAML(&r.Meta, []string{table.Name}, query, in.Config)
 		if err != nil {
 			return nil, err
 		}
@@ -120,6 +120,12 @@ func extends(state map[string]any) []Extend {
 // with the computed columns ext available. Columns not in a table with a
 // known schema (nor in ext) are refused.
 func Query(r *ir.Rule, table *pipeline.Table, ext []Extend) (string, error) {
+	return query(r, table, ext, nil)
+}
+
+// query is Query that also defines the computed columns named in need
+// (correlation group-by fields), used by the rule or not.
+func query(r *ir.Rule, table *pipeline.Table, ext []Extend, need []string) (string, error) {
 	x, err := lower.Rule(presenceGuards(r), Name)
 	if err != nil {
 		return "", err
@@ -127,6 +133,11 @@ func Query(r *ir.Rule, table *pipeline.Table, ext []Extend) (string, error) {
 	e := &emitter{table: table, virtual: map[string]bool{}, used: map[string]bool{}}
 	for _, x := range ext {
 		e.virtual[x.Name] = true
+	}
+	for _, n := range need {
+		if e.virtual[n] {
+			e.used[n] = true
+		}
 	}
 	where, _, err := e.expr(x, false)
 	if err != nil {

@@ -211,7 +211,7 @@ func yamlString(s string) string {
 
 // sentinelRuleYAML renders the Sentinel scheduled analytic rule YAML (the
 // format of the Azure-Sentinel repository's Detections folder).
-func sentinelRuleYAML(r *ir.Rule, table, query string, cfg backends.Config) (string, error) {
+func sentinelRuleYAML(r *ir.Meta, tables []string, query string, cfg backends.Config) (string, error) {
 	s, err := readSettings(cfg)
 	if err != nil {
 		return "", backends.Unsupported(r.Pos, Name, "sentinel_rule format", "%v", err)
@@ -229,14 +229,25 @@ func sentinelRuleYAML(r *ir.Rule, table, query string, cfg backends.Config) (str
 			fmt.Fprintf(&b, "  - %s\n", yamlString(v))
 		}
 	}
-	w("id", yamlString(ruleID(&r.Meta)))
+	w("id", yamlString(ruleID(r)))
 	w("name", yamlString(r.Title))
-	w("description", yamlString(description(&r.Meta)))
+	w("description", yamlString(description(r)))
 	w("severity", severity(r.Level))
-	if cs := connectors(table); len(cs) > 0 {
+	var conns []string
+	seenTable := map[string]bool{}
+	for _, table := range tables {
+		if seenTable[table] {
+			continue
+		}
+		seenTable[table] = true
+		for _, c := range connectors(table) {
+			conns = append(conns, fmt.Sprintf("  - connectorId: %s\n    dataTypes:\n      - %s\n", yamlString(c), yamlString(table)))
+		}
+	}
+	if len(conns) > 0 {
 		b.WriteString("requiredDataConnectors:\n")
-		for _, c := range cs {
-			fmt.Fprintf(&b, "  - connectorId: %s\n    dataTypes:\n      - %s\n", yamlString(c), yamlString(table))
+		for _, c := range conns {
+			b.WriteString(c)
 		}
 	} else {
 		b.WriteString("requiredDataConnectors: []\n")

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -218,6 +219,13 @@ func TestValidateEmitCases(t *testing.T) {
 // validated (queries only: refusal and error lines are skipped).
 const goldenDir = "../../testdata/golden"
 
+var (
+	// diagLine is a warning, refusal or error line of a golden file.
+	diagLine = regexp.MustCompile(`(?m)^\S+:\d+:\d+: .*$`)
+	// tableRef is the table a query (or a let statement) starts from.
+	tableRef = regexp.MustCompile(`(?m)^(?:let \w+ = )?(\w+)\n\|`)
+)
+
 // TestValidateGolden checks every query of the golden kql.default files
 // whose table a built-in pipeline declares (queries on tables given with
 // --table have no schema to check against).
@@ -241,11 +249,18 @@ func TestValidateGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, chunk := range strings.Split(strings.TrimSpace(string(src)), "\n\n") {
-			table, _, ok := strings.Cut(chunk, "\n| ")
-			if !ok {
-				continue // a refusal or an error line
+			chunk = strings.TrimSpace(diagLine.ReplaceAllString(chunk, ""))
+			tables := tableRef.FindAllStringSubmatch(chunk, -1)
+			if len(tables) == 0 {
+				continue // a refusal or an error
 			}
-			if _, known := schema[table]; !known {
+			unknown := false
+			for _, m := range tables {
+				if _, known := schema[m[1]]; !known {
+					unknown = true
+				}
+			}
+			if unknown {
 				skipped++
 				continue
 			}
