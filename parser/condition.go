@@ -16,7 +16,11 @@ const maxCondDepth = 64
 // case-insensitive. Search identifiers are not resolved: see
 // docs/parser.md. The error, when not nil, is an ir.ErrorList.
 func ParseCondition(src string, pos ir.Pos) (ir.Cond, error) {
-	return parseCondition(src, pos, true)
+	return parseCondition(src, func(off int) ir.Pos {
+		q := pos
+		q.Col += utf8.RuneCountInString(src[:off])
+		return q
+	})
 }
 
 // tokKind classifies condition tokens.
@@ -47,14 +51,16 @@ type condParser struct {
 	err   *ir.Error
 }
 
-func parseCondition(src string, pos ir.Pos, exact bool) (ir.Cond, error) {
+// parseCondition parses src; at maps a byte offset of src (up to len(src))
+// to its source position.
+func parseCondition(src string, at func(off int) ir.Pos) (ir.Cond, error) {
 	p := &condParser{}
-	p.lex(src, pos, exact)
+	p.lex(src, at)
 	if p.err != nil {
 		return nil, ir.ErrorList{p.err}
 	}
 	if p.peek().kind == tokEOF {
-		return nil, ir.ErrorList{ir.Errorf(pos, ir.CodeCondition, "empty condition")}
+		return nil, ir.ErrorList{ir.Errorf(at(0), ir.CodeCondition, "empty condition")}
 	}
 	c := p.or()
 	if p.err == nil && p.peek().kind != tokEOF {
@@ -71,17 +77,8 @@ func parseCondition(src string, pos ir.Pos, exact bool) (ir.Cond, error) {
 	return c, nil
 }
 
-// lex splits src into tokens. Column arithmetic counts runes; when exact is
-// false every token gets pos (the scalar's start).
-func (p *condParser) lex(src string, pos ir.Pos, exact bool) {
-	at := func(off int) ir.Pos {
-		if !exact {
-			return pos
-		}
-		q := pos
-		q.Col += utf8.RuneCountInString(src[:off])
-		return q
-	}
+// lex splits src into tokens positioned by at.
+func (p *condParser) lex(src string, at func(off int) ir.Pos) {
 	p.toks = make([]token, 0, 8)
 	i := 0
 	for i < len(src) {

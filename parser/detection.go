@@ -69,8 +69,9 @@ func (p *fileParser) conditions(d *ir.Detection, n *yaml.Node) {
 			p.errorf(c, ir.CodeCondition, "condition must be a string, found %s", kindName(c))
 			continue
 		}
-		pos, exact := p.scalarStart(c)
-		cond, err := parseCondition(c.Value, pos, exact)
+		at := p.scalarPositions(c)
+		pos := at(0)
+		cond, err := parseCondition(c.Value, at)
 		if err != nil {
 			p.errs.Append(pos, err)
 			continue
@@ -85,28 +86,100 @@ func (p *fileParser) conditions(d *ir.Detection, n *yaml.Node) {
 	}
 }
 
-// scalarStart returns the position of the first character of a scalar's
-// value and whether columns inside it map exactly to the source, which
-// holds when the value appears verbatim on the scalar's line (plain or
-// quoted without escapes, single line).
-func (p *fileParser) scalarStart(n *yaml.Node) (ir.Pos, bool) {
-	pos := p.pos(n)
-	if strings.ContainsAny(n.Value, "\n\r") {
-		return pos, false
+// scalarPositions maps byte offsets of a scalar's value to source
+// positions. A single-line value that appears verbatim on its line (plain,
+// or quoted without escapes) maps by column arithmetic; otherwise (several
+// lines, block scalars) the value is aligned with the source text, where
+// whitespace runs may differ (line folding, indentation). When alignment
+// fails (escape sequences) every offset maps to the scalar's start.
+func (p *fileParser) scalarPositions(n *yaml.Node) func(off int) ir.Pos {
+	start := p.pos(n)
+	approx := func(int) ir.Pos { return start }
+	quoted := n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0
+	block := n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
+	if !block && !strings.ContainsAny(n.Value, "\n\r") {
+		pos := start
+		if quoted {
+			pos.Col++
+		}
+		line := p.lineText(n.Line)
+		off := runeOffset(line, pos.Col-1)
+		if off >= 0 && strings.HasPrefix(line[off:], n.Value) {
+			v := n.Value
+			return func(o int) ir.Pos {
+				q := pos
+				q.Col += utf8.RuneCountInString(v[:o])
+				return q
+			}
+		}
 	}
-	switch n.Style {
-	case 0, yaml.TaggedStyle:
-	case yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle:
-		pos.Col++
-	default:
-		return p.pos(n), false
+	table := p.align(n, quoted, block)
+	if table == nil {
+		return approx
 	}
-	line := p.lineText(n.Line)
-	off := runeOffset(line, pos.Col-1)
-	if off < 0 || !strings.HasPrefix(line[off:], n.Value) {
-		return p.pos(n), false
+	return func(o int) ir.Pos { return table[o] }
+}
+
+// align matches the value of n against the source text and returns the
+// position of every byte offset of the value (and of its end), or nil.
+func (p *fileParser) align(n *yaml.Node, quoted, block bool) []ir.Pos {
+	p.lineText(1) // builds lineStarts
+	if n.Line < 1 || n.Line > len(p.lineStarts) {
+		return nil
 	}
-	return pos, true
+	line, col := n.Line, n.Column
+	j := p.lineStarts[n.Line-1]
+	if block {
+		if n.Line >= len(p.lineStarts) {
+			return nil
+		}
+		line, col, j = n.Line+1, 1, p.lineStarts[n.Line]
+	} else {
+		off := runeOffset(p.lineText(n.Line), n.Column-1)
+		if off < 0 {
+			return nil
+		}
+		j += off
+		if quoted {
+			j++
+			col++
+		}
+	}
+	src, v := p.src, n.Value
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	advance := func() { // consume src[j]
+		if src[j] == '\n' {
+			line, col = line+1, 1
+		} else if src[j]&0xC0 != 0x80 {
+			col++
+		}
+		j++
+	}
+	table := make([]ir.Pos, len(v)+1)
+	for i := 0; i < len(v); {
+		switch {
+		case j >= len(src):
+			return nil
+		case isSpace(v[i]):
+			for i < len(v) && isSpace(v[i]) {
+				table[i] = ir.Pos{File: p.file, Line: line, Col: col}
+				i++
+			}
+			for j < len(src) && isSpace(src[j]) {
+				advance()
+			}
+		case v[i] == src[j]:
+			table[i] = ir.Pos{File: p.file, Line: line, Col: col}
+			i++
+			advance()
+		case isSpace(src[j]):
+			advance()
+		default:
+			return nil
+		}
+	}
+	table[len(v)] = ir.Pos{File: p.file, Line: line, Col: col}
+	return table
 }
 
 // runeOffset returns the byte offset of the rune with index col in s, or -1.
