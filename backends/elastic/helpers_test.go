@@ -1,6 +1,8 @@
 package elastic
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
 
 	"github.com/sigconv/sigconv/backends"
@@ -34,4 +36,14 @@ func convert(t *testing.T, b *Backend, src, format string, cfg backends.Config) 
 // rule.
 func detection(body string) string {
 	return "title: t\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n" + body
+}
+
+// compactJSON removes the indentation of a JSON text.
+func compactJSON(t *testing.T, s string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

@@ -49,6 +49,9 @@ func luceneRegex(expr string, flags ir.RegexFlags) (string, error) {
 	if err := top(&b, re); err != nil {
 		return "", err
 	}
+	if b.Len() == 0 {
+		return "()", nil // ^$: the empty value
+	}
 	return b.String(), nil
 }
 
