@@ -9,8 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -260,27 +262,59 @@ func loadRules(paths []string) ([]*ir.Rule, []error) {
 			errs = append(errs, err)
 		}
 	}
-	var rules []*ir.Rule
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		docs, perrs := parser.ParseFile(f, src)
-		for _, pe := range perrs {
-			errs = append(errs, fmt.Errorf("%v [%s]", pe, pe.Code))
-		}
-		if len(perrs) > 0 {
-			continue
-		}
-		for _, d := range docs {
-			if r, ok := d.(*ir.Rule); ok {
-				rules = append(rules, r)
+	// Parse in parallel; collect in file order so output is deterministic.
+	results := make([]evalRuleFile, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = parseRuleFile(files[i])
 			}
-		}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var rules []*ir.Rule
+	for _, r := range results {
+		rules = append(rules, r.rules...)
+		errs = append(errs, r.errs...)
 	}
 	return rules, errs
+}
+
+// evalRuleFile is the outcome of parsing one rule file for eval.
+type evalRuleFile struct {
+	rules []*ir.Rule // detection rules, in file order
+	errs  []error    // parse and read errors
+}
+
+// parseRuleFile parses one file and returns its detection rules, or its
+// errors.
+func parseRuleFile(f string) (out evalRuleFile) {
+	src, err := os.ReadFile(f)
+	if err != nil {
+		out.errs = append(out.errs, err)
+		return out
+	}
+	docs, perrs := parser.ParseFile(f, src)
+	for _, pe := range perrs {
+		out.errs = append(out.errs, fmt.Errorf("%v [%s]", pe, pe.Code))
+	}
+	if len(perrs) > 0 {
+		return out
+	}
+	for _, d := range docs {
+		if r, ok := d.(*ir.Rule); ok {
+			out.rules = append(out.rules, r)
+		}
+	}
+	return out
 }
 
 // loadVars reads placeholder values: a mapping of name to a value or a
