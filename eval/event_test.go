@@ -166,3 +166,12 @@ detection:
 		})
 	}
 }
+
+func TestFlattenDataList(t *testing.T) {
+	ev := mustEvent(t, `{"Event":{"System":{"EventID":4688,"Channel":"Security"},"EventData":{"Data":[{"@Name":"NewProcessName","#text":"C:\\x.exe"},{"@Name":"Empty"},{"@Name":"CommandLine","#text":"x /y"}]}}}`)
+	for key, want := range map[string]string{"EventID": "4688", "NewProcessName": `C:\x.exe`, "CommandLine": "x /y", "Empty": ""} {
+		if f := ev.Value(key); f == nil || f.Text != want {
+			t.Errorf("%s = %+v, want %q", key, f, want)
+		}
+	}
+}

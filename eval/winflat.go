@@ -56,12 +56,37 @@ func FlattenWindows(ev *Event) { flattenWindows(ev, nil) }
 
 func flattenWindows(ev *Event, keys *keyCache) {
 	out := ev.Fields[:0]
+	// Renderers in the xmltodict style write EventData as a list of
+	// {"@Name": "Image", "#text": "C:\..."} objects: pair them up.
+	pending := ""
+	flush := func() {
+		if pending != "" {
+			out = append(out, Field{Key: pending, Kind: KindString})
+			pending = ""
+		}
+	}
 	for _, f := range ev.Fields {
 		if f.Key != "Event" && !strings.HasPrefix(f.Key, "Event.") {
 			out = append(out, f)
 			continue
 		}
 		if f.Kind == KindObject {
+			continue
+		}
+		switch f.Key {
+		case "Event.EventData.Data.@Name", "Event.EventData.Data.#attributes.Name", "Event.EventData.Data.Name":
+			flush()
+			pending = f.Text
+			continue
+		case "Event.EventData.Data.#text", "Event.EventData.Data.value", "Event.EventData.Data.Value":
+			if pending != "" {
+				f.Key, f.Nested = pending, false
+				out = append(out, f)
+				pending = ""
+				continue
+			}
+		}
+		if f.Kind == KindArray && f.Key == "Event.EventData.Data" {
 			continue
 		}
 		var name string
@@ -84,5 +109,6 @@ func flattenWindows(ev *Event, keys *keyCache) {
 		f.Key, f.Nested = name, false
 		out = append(out, f)
 	}
+	flush()
 	ev.Fields = out
 }
