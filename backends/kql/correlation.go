@@ -133,7 +133,7 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 	}
 	switch in.Format {
 	case FormatSentinelRule:
-		text, err := sentinelRuleYAML(&c.Meta, tables, query, in.Config)
+		text, err := sentinelRuleYAML(c, tables, query, in.Config)
 		if err != nil {
 			return nil, err
 		}

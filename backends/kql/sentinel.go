@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/ir"
@@ -177,6 +178,30 @@ func isoDuration(d string) (string, error) {
 	return "P" + m[1] + "D", nil
 }
 
+// periodFor returns the query period for doc: the configured one, or a
+// correlation's timespan when that is longer (the query must look back
+// over a whole window), rounded up to whole minutes.
+func periodFor(configured string, doc ir.Document) string {
+	c, ok := doc.(*ir.Correlation)
+	if !ok {
+		return configured
+	}
+	m := durationRE.FindStringSubmatch(configured)
+	n, _ := strconv.Atoi(m[1])
+	unit := map[string]time.Duration{"m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[m[2]]
+	if c.Timespan.Duration <= time.Duration(n)*unit {
+		return configured
+	}
+	d := c.Timespan.Duration
+	switch {
+	case d%(24*time.Hour) == 0:
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	case d%time.Hour == 0:
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	}
+	return strconv.FormatInt(int64((d+time.Minute-1)/time.Minute), 10) + "m"
+}
+
 // ruleID returns the rule's id, or a stable UUID derived from its title
 // when it has none (Sentinel needs a GUID).
 func ruleID(m *ir.Meta) string {
@@ -211,11 +236,13 @@ func yamlString(s string) string {
 
 // sentinelRuleYAML renders the Sentinel scheduled analytic rule YAML (the
 // format of the Azure-Sentinel repository's Detections folder).
-func sentinelRuleYAML(r *ir.Meta, tables []string, query string, cfg backends.Config) (string, error) {
+func sentinelRuleYAML(doc ir.Document, tables []string, query string, cfg backends.Config) (string, error) {
+	r := doc.Metadata()
 	s, err := readSettings(cfg)
 	if err != nil {
 		return "", backends.Unsupported(r.Pos, Name, "sentinel_rule format", "%v", err)
 	}
+	s.QueryPeriod = periodFor(s.QueryPeriod, doc)
 	tacts, techs := attack(r.Tags)
 	var b strings.Builder
 	w := func(k, v string) { fmt.Fprintf(&b, "%s: %s\n", k, v) }
@@ -325,7 +352,6 @@ func (b *Backend) Bundle(format string, cfg backends.Config, outs []*backends.Ou
 		return nil, err
 	}
 	freq, _ := isoDuration(s.QueryFrequency)
-	period, _ := isoDuration(s.QueryPeriod)
 	supp, _ := isoDuration(s.SuppressionDuration)
 	resources := make([]any, 0, len(outs))
 	for _, o := range outs {
@@ -334,6 +360,7 @@ func (b *Backend) Bundle(format string, cfg backends.Config, outs []*backends.Ou
 		}
 		m := o.Rule.Metadata()
 		id := ruleID(m)
+		period, _ := isoDuration(periodFor(s.QueryPeriod, o.Rule))
 		tacts, techs := attack(m.Tags)
 		var parents []string
 		seen := map[string]bool{}
