@@ -187,3 +187,24 @@ func dumpQueries(t *testing.T, path string, qs map[string]string) {
 		t.Fatal(err)
 	}
 }
+
+// TestCorpusDeterministic converts the corpus twice with the default
+// pipeline and compares the queries byte for byte.
+func TestCorpusDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skipf("corpus not found: %v", err)
+	}
+	a := convertCorpus(t, corpusDir, "microsoft_xdr").converted
+	b := convertCorpus(t, corpusDir, "microsoft_xdr").converted
+	if len(a) != len(b) {
+		t.Fatalf("%d then %d queries", len(a), len(b))
+	}
+	for k, q := range a {
+		if b[k] != q {
+			t.Errorf("%s differs between runs:\n%s\n---\n%s", k, q, b[k])
+		}
+	}
+}
