@@ -233,7 +233,7 @@ func (in Indicator) kindLabel() string {
 
 // mdEscape makes s safe inside a Markdown table cell.
 func mdEscape(s string) string {
-	r := strings.NewReplacer("|", `\|`, "\r\n", "<br>", "\n", "<br>", "<", "&lt;", ">", "&gt;")
+	r := strings.NewReplacer("|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>", "<", "&lt;", ">", "&gt;")
 	return r.Replace(s)
 }
 
@@ -242,7 +242,7 @@ func mdCode(s string) string {
 	if s == "" {
 		return `""`
 	}
-	s = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ").Replace(s)
+	s = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 	tick := "`"
 	for strings.Contains(s, tick) {
 		tick += "`"
