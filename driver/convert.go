@@ -74,9 +74,10 @@ func (r *Result) refuse(err error) {
 }
 
 // settle classifies an error from a pipeline or backend: refusals wrap
-// backends.ErrUnsupported, everything else is a failure.
+// backends.ErrUnsupported (or pipeline.ErrRefused: rule_failure and
+// friends), everything else is a failure.
 func (r *Result) settle(err error) {
-	if errors.Is(err, backends.ErrUnsupported) {
+	if errors.Is(err, backends.ErrUnsupported) || errors.Is(err, pipeline.ErrRefused) {
 		r.refuse(err)
 		return
 	}
@@ -96,6 +97,9 @@ func (d *Driver) convertRule(res *Result, rule *ir.Rule, filters []*ir.Filter) {
 	if err != nil {
 		res.settle(pipelineError(res.Pos, err))
 		return
+	}
+	if len(d.chain.Pipelines()) > 0 {
+		res.Unmapped = pipeline.Unmapped(processed)
 	}
 	switch {
 	case d.opts.Target == IRTarget:

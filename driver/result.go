@@ -72,6 +72,9 @@ type Result struct {
 	Refusal error
 	// Errors are the positioned problems when Status is StatusFailed.
 	Errors ir.ErrorList
+	// Unmapped lists the rule's fields that the pipelines left unmapped
+	// (pipeline.Unmapped), when pipelines ran; check reports them.
+	Unmapped []string
 }
 
 // Reason returns a short, position-free description of a refusal, used to

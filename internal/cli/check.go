@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sigconv/sigconv/driver"
+	"github.com/sigconv/sigconv/ir"
 )
 
 // checkOptions are the flags of check.
@@ -66,6 +68,9 @@ func runCheck(e *env, o *checkOptions, args []string) error {
 	problems := newReporter(e.stdout, o.json)
 	sum, err := d.Run(context.Background(), args, func(r *driver.Result) error {
 		problems.result(r)
+		if len(r.Unmapped) > 0 && !o.json {
+			fmt.Fprintf(e.stdout, "%s: note: fields left unmapped by the pipelines: %s [%s]\n", r.Pos, strings.Join(r.Unmapped, ", "), ir.CodeUnmappedField)
+		}
 		return nil
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sigconv/sigconv/driver"
+	"github.com/sigconv/sigconv/pipeline"
 )
 
 func newListCmd(e *env) *cobra.Command {
@@ -118,8 +119,12 @@ func listModifiers(w io.Writer) {
 	}
 }
 
-// listPipelines lists the built-in processing pipelines. Hook: it will read
-// pipeline.Builtins() once package pipeline provides it.
+// listPipelines lists the built-in processing pipelines with priority and
+// description.
 func listPipelines(w io.Writer) error {
-	return fmt.Errorf("list pipelines: built-in pipelines are not available yet")
+	fmt.Fprintln(w, "PIPELINE\tPRIORITY\tDESCRIPTION")
+	for _, in := range pipeline.Builtins() {
+		fmt.Fprintf(w, "%s\t%d\t%s\n", in.Name, in.Priority, in.Description)
+	}
+	return nil
 }
