@@ -52,3 +52,18 @@ func TestPipelineUnmappedAndList(t *testing.T) {
 		t.Errorf("list: exit %d\n%s", code, out)
 	}
 }
+
+func TestCheckListsUnmappedFields(t *testing.T) {
+	out, errs, code := runPipelineCLI(t, "check", "-t", "splunk", "-p", "sysmon", pipelineSeedRule)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	want := "net_connection_win_domain_devtunnels.yml:1:1: note: fields left unmapped by the pipelines: Initiated, DestinationHostname [unmapped-field]"
+	if !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+	out, _, _ = runPipelineCLI(t, "list", "pipelines")
+	if !strings.Contains(out, "sysmon") || !strings.Contains(out, "Generic Windows log source categories") {
+		t.Errorf("list pipelines:\n%s", out)
+	}
+}
