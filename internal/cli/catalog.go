@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,6 +20,7 @@ type catalogOptions struct {
 	output    string
 	title     string
 	noQueries bool
+	targets   []string
 }
 
 func newCatalogCmd(e *env) *cobra.Command {
@@ -43,12 +43,22 @@ no server. See docs/catalog.md.`,
 	f.StringVarP(&o.output, "output", "o", "", "directory to write the site into (created if missing)")
 	f.StringVar(&o.title, "title", "", "site title (default \"Sigma rule catalog\")")
 	f.BoolVar(&o.noQueries, "no-queries", false, "leave the converted queries out of rule pages")
+	f.StringArrayVarP(&o.targets, "target", "t", nil, "target whose queries to show (repeatable; default: every target)")
 	return cmd
 }
 
 func runCatalog(e *env, o *catalogOptions, dir string) error {
 	if o.output == "" {
 		return usagef("catalog needs an output directory: -o SITE")
+	}
+	names := o.targets
+	if names == nil {
+		names = e.registry.Names()
+	}
+	for _, n := range names {
+		if _, err := e.registry.Lookup(n); err != nil {
+			return usageErr(err)
+		}
 	}
 	start := time.Now()
 	set, err := catalog.LoadRuleSet(dir, parser.ParseFile)
@@ -61,7 +71,7 @@ func runCatalog(e *env, o *catalogOptions, dir string) error {
 	}
 	opt := catalog.SiteOptions{Title: o.title, Attack: m, Events: catalog.WindowsEvents()}
 	if !o.noQueries {
-		q, err := convertAll(e, dir)
+		q, err := convertAll(e, dir, names)
 		if err != nil {
 			return &exitError{code: ExitFailed, err: err}
 		}
@@ -94,11 +104,10 @@ func (q queryTable) Convert(r *ir.Rule) []catalog.Query {
 }
 
 // convertAll runs the conversion driver over dir once per target (each
-// with its default format and pipelines) and collects the results.
-func convertAll(e *env, dir string) (queryTable, error) {
+// with its default format and pipelines), in the order given, and collects
+// the results.
+func convertAll(e *env, dir string, names []string) (queryTable, error) {
 	q := queryTable{}
-	names := e.registry.Names()
-	sort.Strings(names)
 	for _, name := range names {
 		d, err := driver.New(driver.Options{Registry: e.registry, Target: name})
 		if err != nil {
