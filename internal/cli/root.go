@@ -40,6 +40,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		newCatalogCmd(e),
 		newEvalCmd(e),
 		newPipelineCmd(e),
+		newVerifyCmd(e),
 	)
 	root.SetArgs(args)
 	root.SetIn(stdin)
