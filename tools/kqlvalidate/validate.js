@@ -2,15 +2,17 @@
 // validate.js checks KQL queries with Microsoft's Kusto.Language parser and
 // semantic analyser (npm @kusto/language-service-next).
 //
-// Usage: node validate.js SCHEMA.json < queries.ndjson
+// Usage: node validate.js [--all] SCHEMA.json < queries.ndjson
 //
 // SCHEMA.json maps table name -> ordered list of [column, type] pairs (the
 // `tables:` of sigconv's built-in pipelines, exported by the Go test in
 // backends/kql). Each stdin line is {"name": "...", "query": "..."}. Every
 // diagnostic with severity Error is printed as
 //   name: code: message (at offset N: "text")
-// and the exit status is 1 when any query has an error, 0 otherwise. A
-// summary line "checked N queries, M with errors" goes to stderr.
+// and the exit status is 1 when any query has an error, 0 otherwise. With
+// --all, diagnostics of other severities (warnings, suggestions) are
+// printed too, prefixed with their severity; they do not fail. A summary
+// line "checked N queries, M with errors" goes to stderr.
 "use strict";
 
 const fs = require("fs");
@@ -33,11 +35,14 @@ function buildGlobals(schema) {
 }
 
 async function main() {
-  if (process.argv.length < 3) {
-    console.error("usage: node validate.js SCHEMA.json < queries.ndjson");
+  const args = process.argv.slice(2);
+  const all = args[0] === "--all";
+  if (all) args.shift();
+  if (args.length !== 1) {
+    console.error("usage: node validate.js [--all] SCHEMA.json < queries.ndjson");
     process.exit(2);
   }
-  const schema = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+  const schema = JSON.parse(fs.readFileSync(args[0], "utf8"));
   const globals = buildGlobals(schema);
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   let checked = 0, failed = 0;
@@ -51,10 +56,12 @@ async function main() {
     const n = diags.Count;
     for (let i = 0; i < n; i++) {
       const d = diags.getItem(i);
-      if (d.Severity !== "Error") continue;
-      bad = true;
+      const isError = d.Severity === "Error";
+      if (!isError && !all) continue;
+      bad = bad || isError;
       const at = d.HasLocation ? ` (at offset ${d.Start}: ${JSON.stringify(query.substr(d.Start, Math.max(d.Length, 1)))})` : "";
-      console.log(`${name}: ${d.Code}: ${d.Message}${at}`);
+      const sev = isError ? "" : `${d.Severity.toLowerCase()}: `;
+      console.log(`${name}: ${sev}${d.Code}: ${d.Message}${at}`);
     }
     if (bad) failed++;
   }
