@@ -160,6 +160,12 @@ condition: (not noise and (_cond1 and (sel and not filter)))
 			want:  strings.Replace(strings.Replace(baseRendered, `"whoami"`, `"wh0*ami"`, 1), `"\\cmd.exe"`, `"\\cmd.exe"`, 1),
 		},
 		{
+			name:  "replace_string leaves regex and cidr values alone",
+			trans: "- type: replace_string\n  regex: '1'\n  replacement: '2'\n",
+			rule:  strings.Replace(baseRule, "    User: SYSTEM", "    User|re: '^a1$'\n    Ip|cidr: 10.1.0.0/16", 1),
+			want:  strings.Replace(baseRendered, `User="SYSTEM"`, `User|re="^a1$" & Ip|cidr="10.1.0.0/16"`, 1),
+		},
+		{
 			name:  "map_string to several",
 			trans: "- type: map_string\n  mapping:\n    SYSTEM: [SYSTEM, 'NT AUTHORITY\\SYSTEM']\n",
 			want:  strings.Replace(baseRendered, `User="SYSTEM"`, `User="SYSTEM","NT AUTHORITY\\SYSTEM"`, 1),

@@ -27,7 +27,7 @@ func (t *valueTransform) apply(s *applyState, it *item) error {
 	}
 	var err error
 	ir.WalkItems(s.rule.Detection, func(_ *ir.Search, _ *ir.Group, d *ir.Item) bool {
-		if !s.matchDetectionItem(it, d) {
+		if !valueOp(d.Match.Op) || !s.matchDetectionItem(it, d) {
 			return true
 		}
 		var out []ir.Value
@@ -58,6 +58,18 @@ func (t *valueTransform) apply(s *applyState, it *item) error {
 		return true
 	})
 	return err
+}
+
+// valueOp reports whether value transformations apply to items with the
+// operator: regular expressions, CIDR ranges and exists tests are not
+// plain values (in pySigma they are distinct types that string
+// transformations skip).
+func valueOp(op ir.Op) bool {
+	switch op {
+	case ir.OpRegex, ir.OpCIDR, ir.OpExists:
+		return false
+	}
+	return true
 }
 
 func fieldLabel(d *ir.Item) string {
