@@ -458,3 +458,20 @@ func TestResolve(t *testing.T) {
 		t.Errorf("Resolve(unknown) error = %v", err)
 	}
 }
+
+func TestExplainCorrelation(t *testing.T) {
+	docs, errs := parser.ParseFile("c.yml", []byte(correlation))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	p := mustLoad(t, "p.yml", "name: p\ntransformations:\n  - id: m\n    type: field_name_mapping\n    mapping: {IpAddress: source.ip, TargetUserName: user.name, WorkstationName: host.name}\n    rule_conditions: [{type: logsource, service: security}]\n")
+	var b bytes.Buffer
+	if err := NewChain(p).ExplainCorrelation(&b, docs[1].(*ir.Correlation), docs[0].(*ir.Rule)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"(correlation value_count)", "apply  p/m field_name_mapping: IpAddress → source.ip", "group-by: source.ip, user", "alias user: failed_logon=user.name", "condition field: host.name"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("lacks %q:\n%s", want, b.String())
+		}
+	}
+}

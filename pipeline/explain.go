@@ -114,3 +114,52 @@ func (p *Pipeline) allItems() []ItemInfo {
 	walk(p.items)
 	return out
 }
+
+// ExplainCorrelation writes what the chain does to a correlation rule:
+// the items that applied and the rewritten group-by, alias and condition
+// fields. refs are the referenced rules, for logsource conditions.
+func (c *Chain) ExplainCorrelation(w io.Writer, corr *ir.Correlation, refs ...*ir.Rule) error {
+	fmt.Fprintf(w, "%s: %s (correlation %s)\n", corr.Pos, corr.Title, corr.Type)
+	s := c.newState()
+	s.verbose = true
+	s.corr = ir.CloneCorrelation(corr)
+	s.refs = refs
+	if err := s.run(); err != nil {
+		fmt.Fprintf(w, "  refused by the pipelines: %v\n", err)
+		return nil
+	}
+	fmt.Fprintln(w, "  items:")
+	for _, a := range s.res.Applied {
+		name := a.ID
+		if name == "" {
+			name = "(no id)"
+		}
+		detail := a.Detail
+		if detail == "" {
+			detail = "applied, nothing to change"
+		}
+		fmt.Fprintf(w, "    apply  %s/%s %s: %s\n", a.Pipeline, name, a.Type, detail)
+	}
+	out := s.corr
+	if len(out.GroupBy) > 0 {
+		fmt.Fprintf(w, "  group-by: %s\n", strings.Join(out.GroupBy, ", "))
+	}
+	for _, al := range out.Aliases {
+		var fs []string
+		for _, f := range al.Fields {
+			fs = append(fs, f.Rule+"="+f.Field)
+		}
+		fmt.Fprintf(w, "  alias %s: %s\n", al.Name, strings.Join(fs, ", "))
+	}
+	if out.Cond != nil && out.Cond.Field != "" {
+		fmt.Fprintf(w, "  condition field: %s\n", out.Cond.Field)
+	}
+	if len(s.res.State) > 0 {
+		fmt.Fprintf(w, "  state:")
+		for _, k := range sortedKeys(s.res.State) {
+			fmt.Fprintf(w, " %s=%v", k, s.res.State[k])
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
