@@ -175,7 +175,7 @@ func (d *Driver) loadChain(names []string) (*pipeline.Chain, error) {
 		} else {
 			p, err = pipeline.Builtin(n)
 		}
-		if err != nil && d.opts.Pipelines == nil && d.backend != nil && !isBuiltin(n) {
+		if err != nil && d.opts.Pipelines == nil && d.backend != nil && !pipeline.IsBuiltin(n) {
 			// A backend's default pipeline that is not built in yet
 			// (backends and their pipelines are written separately):
 			// convert without it, and say so.
@@ -188,17 +188,6 @@ func (d *Driver) loadChain(names []string) (*pipeline.Chain, error) {
 		ps = append(ps, p)
 	}
 	return pipeline.NewChain(ps...), nil
-}
-
-// isBuiltin reports whether name is a built-in pipeline (which may still
-// fail to load).
-func isBuiltin(name string) bool {
-	for _, info := range pipeline.Builtins() {
-		if info.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // postprocess applies the pipelines' query postprocessing steps to out's

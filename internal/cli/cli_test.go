@@ -171,6 +171,7 @@ func TestCommands(t *testing.T) {
 		{name: "check summary", args: []string{"check", in}, code: ExitFailed, stderr: "2 rules read: 1 ok, 0 refused, 1 failed"},
 		{name: "list targets", args: []string{"list", "targets"}, code: ExitOK, stdout: "kql"},
 		{name: "list formats", args: []string{"list", "formats"}, code: ExitOK, stdout: "ir      default"},
+		{name: "list pipelines", args: []string{"list", "pipelines"}, code: ExitOK, stdout: "sysmon"},
 		{name: "list modifiers", args: []string{"list", "modifiers"}, code: ExitOK, stdout: "base64offset"},
 		{name: "list unknown", args: []string{"list", "nope"}, code: ExitUsage, stderr: "unknown topic"},
 		{name: "version", args: []string{"version"}, code: ExitOK, stdout: "sigconv "},
