@@ -75,13 +75,20 @@ rule: mapped (by which items), found in the table, dropped or UNMAPPED.`,
 					bad = true
 				}
 				for _, d := range docs {
-					r, ok := d.(*ir.Rule)
-					if !ok || r.Detection == nil {
-						continue
-					}
-					fmt.Fprintln(e.stdout)
-					if err := chain.Explain(e.stdout, r, all); err != nil {
-						return &exitError{code: ExitFailed, err: err}
+					switch d := d.(type) {
+					case *ir.Rule:
+						if d.Detection == nil {
+							continue
+						}
+						fmt.Fprintln(e.stdout)
+						if err := chain.Explain(e.stdout, d, all); err != nil {
+							return &exitError{code: ExitFailed, err: err}
+						}
+					case *ir.Correlation:
+						fmt.Fprintln(e.stdout)
+						if err := chain.ExplainCorrelation(e.stdout, d, referenced(d, docs)...); err != nil {
+							return &exitError{code: ExitFailed, err: err}
+						}
 					}
 				}
 			}
@@ -236,4 +243,18 @@ func topCounts(m map[string]int, n int) string {
 		parts[i] = fmt.Sprintf("%s (%d)", k, m[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// referenced returns the rules of docs that the correlation refers to by
+// name or id (rules in other files are not resolved by explain).
+func referenced(c *ir.Correlation, docs []ir.Document) []*ir.Rule {
+	var out []*ir.Rule
+	for _, ref := range c.Rules {
+		for _, d := range docs {
+			if r, ok := d.(*ir.Rule); ok && (r.Name == ref.Ref || r.ID == ref.Ref) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
 }
