@@ -41,6 +41,14 @@ type Representer interface {
 	Represents(ev interp.Event) bool
 }
 
+// Normalizer is implemented by Programs that know how their target stores an event (for
+// example, every row of a Kusto table has every column, and a string column has no null):
+// Check then runs both the evaluator and the program on the normalized event, so that the two
+// judge the same data.
+type Normalizer interface {
+	Normalize(ev interp.Event) interp.Event
+}
+
 // Check parses query with in and compares, on every event, its verdict with the evaluator's
 // verdict for rule (the rule after pipelines, so that field names are the query's). The error
 // is a rule that does not compile or a query the interpreter cannot parse.
@@ -56,7 +64,11 @@ func Check(rule *ir.Rule, query string, in interp.Interpreter, events []interp.E
 	route := eng.AllRules()
 	out := &Outcome{}
 	rep, _ := in.(Representer)
+	norm, _ := prog.(Normalizer)
 	for _, ev := range events {
+		if norm != nil {
+			ev = norm.Normalize(ev)
+		}
 		if rep != nil && !rep.Represents(ev) {
 			out.Skipped++
 			continue

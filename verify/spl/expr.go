@@ -287,7 +287,7 @@ func (e *eCall) eval(ev event) value {
 			return boolVal(false)
 		}
 		for _, s := range v.texts() {
-			if a, err := netip.ParseAddr(strings.TrimSpace(s)); err == nil && pfx.Contains(a) {
+			if a, err := netip.ParseAddr(s); err == nil && pfx.Contains(a) {
 				return boolVal(true)
 			}
 		}
