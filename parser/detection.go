@@ -94,7 +94,6 @@ func (p *fileParser) conditions(d *ir.Detection, n *yaml.Node) {
 // fails (escape sequences) every offset maps to the scalar's start.
 func (p *fileParser) scalarPositions(n *yaml.Node) func(off int) ir.Pos {
 	start := p.pos(n)
-	approx := func(int) ir.Pos { return start }
 	quoted := n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0
 	block := n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
 	if !block && !strings.ContainsAny(n.Value, "\n\r") {
@@ -115,7 +114,7 @@ func (p *fileParser) scalarPositions(n *yaml.Node) func(off int) ir.Pos {
 	}
 	table := p.align(n, quoted, block)
 	if table == nil {
-		return approx
+		return func(int) ir.Pos { return start }
 	}
 	return func(o int) ir.Pos { return table[o] }
 }

@@ -65,7 +65,9 @@ func (p *fileParser) enum(n *yaml.Node, what string, allowed string) string {
 	if s == "" {
 		return ""
 	}
-	for _, a := range strings.Fields(allowed) {
+	for rest := allowed; rest != ""; {
+		var a string
+		a, rest, _ = strings.Cut(rest, " ")
 		if s == a {
 			return s
 		}
