@@ -271,6 +271,9 @@ func (p *fileParser) keywordItem(run []*yaml.Node) *ir.Item {
 func (p *fileParser) group(m *yaml.Node, search string) *ir.Group {
 	g := &ir.Group{Pos: p.pos(m), Items: make([]*ir.Item, 0, len(m.Content)/2)}
 	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].ShortTag() == "!!merge" {
+			continue // reported by checkDuplicates
+		}
 		if it := p.item(m.Content[i], resolve(m.Content[i+1])); it != nil {
 			g.Items = append(g.Items, it)
 		}

@@ -177,3 +177,22 @@ func TestParseString(t *testing.T) {
 		}
 	}
 }
+
+func TestParseItemsErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"[a, b]", "i.yml:1:1: expected a mapping of field|modifiers: value(s)"},
+		{"a|nope: x\nb: y", `i.yml:1:3: unknown modifier "nope"`},
+		{"a: 1\na: 2", `i.yml:2:1: duplicate key "a" (first defined at line 1)`},
+		{"a|re: '('", "i.yml:1:7: invalid regular expression (RE2 syntax): missing closing ): `(`"},
+	}
+	for _, tc := range tests {
+		_, errs := parseItem(t, tc.in)
+		if diff := cmp.Diff(tc.want, errs.Error()); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tc.in, diff)
+		}
+	}
+	items, errs := ParseItems("i.yml", nil)
+	if items != nil || len(errs) != 1 || errs[0].Pos.File != "i.yml" {
+		t.Errorf("nil node: %v %v", items, errs)
+	}
+}

@@ -76,6 +76,7 @@ func TestParseFileBadInput(t *testing.T) {
 		{"deep-detection", hdr + "detection:\n    sel:\n" + deepBlock(100, 8), "r.yml:69:72: nesting deeper than 64 levels"},
 		{"unknown-action", "action: merge\ntitle: x\n", `r.yml:1:9: unknown action "merge" (want global, reset or repeat)`},
 		{"repeat-first", "action: global\ntitle: g\n---\naction: repeat\n", "r.yml:4:9: action repeat needs a preceding rule in the collection"},
+		{"merge-key", "base: &b {a: 1}\n" + det("<<: *b", "sel"), "r.yml:7:9: YAML merge keys (<<) are not supported; write the keys out"},
 		{"alias-bomb", aliasBomb(), "r.yml:6:50: document expands into more than 1048576 YAML nodes"},
 	}
 	for _, tc := range tests {

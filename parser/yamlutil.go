@@ -108,6 +108,11 @@ func (p *fileParser) checkDuplicates(n *yaml.Node, depth int) bool {
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+				p.errorf(k, ir.CodeSchema, "YAML merge keys (<<) are not supported; write the keys out")
+			}
+		}
 		if len(n.Content) > 32 {
 			seen := make(map[string]bool, len(n.Content)/2)
 			for i := 0; i+1 < len(n.Content); i += 2 {
