@@ -2,6 +2,7 @@ package gen
 
 import (
 	"encoding/json"
+	"math/bits"
 	"net/netip"
 	"sort"
 	"strings"
@@ -30,7 +31,33 @@ func Generate(rule *ir.Rule, opts Options) []interp.Event {
 		return nil
 	}
 	det := rule.Detection
-	// One positive event per group, and one satisfying every first group.
+	// Events satisfying the condition: for assignments of truth values to the searches that
+	// make the condition true, the true searches' groups are made to hold.
+	var matching []interp.Event
+	for _, mask := range satisfying(det, 16) {
+		for alt := 0; alt < 4; alt++ {
+			ev, used := interp.Event{}, false
+			for i, s := range det.Searches {
+				if mask&(1<<i) == 0 || len(s.Groups) == 0 {
+					continue
+				}
+				gi := 0
+				if alt < len(s.Groups) {
+					gi, used = alt, used || alt > 0
+				}
+				for _, it := range s.Groups[gi].Items {
+					if _, set := ev[fieldOf(it)]; !set {
+						positive(ev, it, 0)
+					}
+				}
+			}
+			if alt > 0 && !used {
+				break
+			}
+			matching = append(matching, ev)
+		}
+	}
+	// One event per group, and one satisfying the first group of every search.
 	var bases []interp.Event
 	all := interp.Event{}
 	for _, s := range det.Searches {
@@ -49,25 +76,28 @@ func Generate(rule *ir.Rule, opts Options) []interp.Event {
 			}
 		}
 	}
+	for _, ev := range matching {
+		g.add(ev)
+	}
 	g.add(all)
 	for _, b := range bases {
 		g.add(b)
 	}
 	g.add(interp.Event{"Unrelated": "zzz"})
-	// Every other value of each item, on the all-searches event.
+	starts := append(append(matching, all), bases...)
+	// Every other value of each item, on the first starting event.
 	for _, s := range det.Searches {
 		for _, grp := range s.Groups {
 			for _, it := range grp.Items {
 				for vi := 1; vi < len(it.Values) && vi < 8; vi++ {
-					ev := clone(all)
+					ev := clone(starts[0])
 					positive(ev, it, vi)
 					g.add(ev)
 				}
 			}
 		}
 	}
-	// Variations of each item's field, on both the group's event and the all event.
-	starts := append([]interp.Event{all}, bases...)
+	// Variations of each item's field on every starting event.
 	for _, base := range starts {
 		for _, s := range det.Searches {
 			for _, grp := range s.Groups {
@@ -80,6 +110,72 @@ func Generate(rule *ir.Rule, opts Options) []interp.Event {
 		}
 	}
 	return g.out
+}
+
+// satisfying returns up to max assignments of truth values to the detection's searches (bit
+// i for search i) under which the condition holds, fewest true searches first. Detections
+// with more than 12 searches get none (the other starting events still cover them).
+func satisfying(det *ir.Detection, max int) []uint32 {
+	n := len(det.Searches)
+	cond := det.Condition()
+	if n > 12 || cond == nil {
+		return nil
+	}
+	index := map[string]int{}
+	for i, s := range det.Searches {
+		index[s.Name] = i
+	}
+	var masks []uint32
+	for m := uint32(0); m < 1<<n; m++ {
+		if holds(cond, det, index, m) {
+			masks = append(masks, m)
+		}
+	}
+	sort.SliceStable(masks, func(i, j int) bool { return bits.OnesCount32(masks[i]) < bits.OnesCount32(masks[j]) })
+	if len(masks) > max {
+		masks = masks[:max]
+	}
+	return masks
+}
+
+// holds evaluates a condition under an assignment of truth values to searches.
+func holds(c ir.Cond, det *ir.Detection, index map[string]int, m uint32) bool {
+	switch c := c.(type) {
+	case *ir.And:
+		for _, t := range c.Terms {
+			if !holds(t, det, index, m) {
+				return false
+			}
+		}
+		return true
+	case *ir.Or:
+		for _, t := range c.Terms {
+			if holds(t, det, index, m) {
+				return true
+			}
+		}
+		return false
+	case *ir.Not:
+		return !holds(c.X, det, index, m)
+	case *ir.Ref:
+		return m&(1<<index[c.Name]) != 0
+	case *ir.Quantified:
+		ss := det.Match(c.Pattern, c.Them)
+		if len(ss) == 0 {
+			return false
+		}
+		for _, s := range ss {
+			on := m&(1<<index[s.Name]) != 0
+			if c.All && !on {
+				return false
+			}
+			if !c.All && on {
+				return true
+			}
+		}
+		return c.All
+	}
+	return false
 }
 
 type generator struct {

@@ -10,7 +10,7 @@
 //     streamstats, ...) is not supported: such queries are correlations or data-model searches
 //     that verify does not check on single events.
 //   - search: terms joined by implicit AND, OR, NOT and parentheses (NOT binds tightest, then
-//     AND, then OR). field=value compares case-insensitively with * as the only wildcard
+//     OR, then AND: the search command evaluates OR before AND). field=value compares case-insensitively with * as the only wildcard
 //     (backslash cannot escape it); in quoted values \\ is a backslash and \" a quote. Field
 //     names are case-sensitive. field!=value needs the field to be present, while NOT
 //     field=value also matches events without it. field IN (v, ...) is an OR of field=v.

@@ -191,7 +191,7 @@ func parseSearch(src string, dropScope bool) (sNode, error) {
 	if p.peek().kind == tEOF {
 		return sAll{}, nil
 	}
-	n, err := p.or()
+	n, err := p.and()
 	if err != nil {
 		return nil, err
 	}
@@ -244,38 +244,22 @@ func (p *searchParser) isKeyword(w string) bool {
 	return t.kind == tWord && t.text == w
 }
 
-func (p *searchParser) or() (sNode, error) {
-	x, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	out := sOr{x}
-	for p.isKeyword("OR") {
-		p.take()
-		y, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, y)
-	}
-	if len(out) == 1 {
-		return x, nil
-	}
-	return out, nil
-}
+// The search command evaluates OR before AND (Search Manual, "Boolean expressions": order of
+// evaluation is parentheses, NOT, OR, then AND), unlike where and eval.
 
+// and parses terms joined by explicit or implied AND.
 func (p *searchParser) and() (sNode, error) {
 	var out sAnd
 	for {
 		t := p.peek()
-		if t.kind == tEOF || (t.kind == tOp && t.text == ")") || p.isKeyword("OR") {
+		if t.kind == tEOF || (t.kind == tOp && t.text == ")") {
 			break
 		}
 		if p.isKeyword("AND") {
 			p.take()
 			continue
 		}
-		x, err := p.not()
+		x, err := p.or()
 		if err != nil {
 			return nil, err
 		}
@@ -286,6 +270,27 @@ func (p *searchParser) and() (sNode, error) {
 		return nil, fmt.Errorf("offset %d: expected a search term", p.peek().pos)
 	case 1:
 		return out[0], nil
+	}
+	return out, nil
+}
+
+// or parses NOT-terms joined by OR.
+func (p *searchParser) or() (sNode, error) {
+	x, err := p.not()
+	if err != nil {
+		return nil, err
+	}
+	out := sOr{x}
+	for p.isKeyword("OR") {
+		p.take()
+		y, err := p.not()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, y)
+	}
+	if len(out) == 1 {
+		return x, nil
 	}
 	return out, nil
 }
@@ -305,7 +310,7 @@ func (p *searchParser) not() (sNode, error) {
 func (p *searchParser) primary() (sNode, error) {
 	t := p.take()
 	if t.kind == tOp && t.text == "(" {
-		x, err := p.or()
+		x, err := p.and()
 		if err != nil {
 			return nil, err
 		}
