@@ -34,7 +34,9 @@ func TestLuceneRegex(t *testing.T) {
 		{name: "alternation", in: `a|^b`, want: `(.*a.*)|(b.*)`},
 		{name: "word boundary", in: `\bx`, wantErr: "word boundaries"},
 		{name: "inner anchor", in: `a^b`, wantErr: "anchors inside"},
-		{name: "big repeat", in: `[^\\]{1,256}`, wantErr: "counted repetition"},
+		{name: "big repeat", in: `[^\\]{1,256}`, wantErr: "counted over"},
+		{name: "broad repeat", in: `"[^"]{0,64}x`, wantErr: "counted over"},
+		{name: "narrow repeat", in: `[0-9]{2,60}`, want: `.*[0-9]{2,60}.*`},
 		{name: "not RE2", in: `a(?=b)`, wantErr: "not a valid RE2"},
 	}
 	for _, tc := range tests {

@@ -22,6 +22,28 @@ const maxRegexLength = 1000
 // SigmaHQ corpus), so larger counts are refused.
 const maxRepeat = 64
 
+// maxBroadRepeat is the bound for repetitions of a class that matches
+// almost every character ([^"]{0,64}, .{1,50}): behind the leading .*
+// every position may start a match, and {0,64} of [^"] already exceeds
+// 10000 states on the SigmaHQ corpus.
+const maxBroadRepeat = 16
+
+// broadClass reports whether re is one character from a large set: a
+// negated class or any character.
+func broadClass(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return true
+	case syntax.OpCharClass:
+		n := 0
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			n += int(re.Rune[i+1]-re.Rune[i]) + 1
+		}
+		return n > 1000
+	}
+	return false
+}
+
 // luceneRegex translates a Sigma regular expression (an unanchored search,
 // RE2/Perl syntax) into Lucene RegExp syntax, which always matches the
 // whole term. The translation goes through Go's regexp/syntax parse tree,
@@ -161,8 +183,12 @@ func inner(b *strings.Builder, re *syntax.Regexp) error {
 		case syntax.OpQuest:
 			b.WriteByte('?')
 		default:
-			if re.Max > maxRepeat || re.Max < 0 && re.Min > maxRepeat {
-				return fmt.Errorf("a counted repetition over %d ({%d,%d}) makes Lucene's automaton exceed its 10000 determinized states", maxRepeat, re.Min, re.Max)
+			limit, what := maxRepeat, "a repetition"
+			if broadClass(re.Sub[0]) {
+				limit, what = maxBroadRepeat, "a repetition of a class matching almost any character"
+			}
+			if re.Max > limit || re.Max < 0 && re.Min > limit {
+				return fmt.Errorf("%s counted over %d (%s) makes Lucene's automaton exceed its 10000 determinized states", what, limit, re)
 			}
 			b.WriteByte('{')
 			b.WriteString(strconv.Itoa(re.Min))
