@@ -124,11 +124,10 @@ func (p *fileParser) parseFile() {
 		}
 		nodes = append(nodes, n)
 	}
-	if len(nodes) == 0 && len(p.errs) == 0 {
-		p.errs.Add(ir.Pos{File: p.file, Line: 1, Col: 1}, ir.CodeSchema, "file contains no YAML document")
-		return
-	}
 	p.documents(nodes)
+	if len(p.docs) == 0 && len(p.errs) == 0 {
+		p.errs.Add(ir.Pos{File: p.file, Line: 1, Col: 1}, ir.CodeSchema, "file contains no Sigma document")
+	}
 }
 
 // yamlError converts a yaml.v3 error, which carries only "line N", into a
