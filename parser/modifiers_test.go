@@ -196,3 +196,13 @@ func TestParseItemsErrors(t *testing.T) {
 		t.Errorf("nil node: %v %v", items, errs)
 	}
 }
+
+// TestParseItemsRecoversPanics feeds a malformed node tree (which yaml.v3
+// never builds) and expects an internal-error instead of a panic.
+func TestParseItemsRecoversPanics(t *testing.T) {
+	bad := &yaml.Node{Kind: yaml.MappingNode, Line: 3, Column: 2, Content: []*yaml.Node{nil, nil}}
+	_, errs := ParseItems("i.yml", bad)
+	if len(errs) != 1 || errs[0].Code != ir.CodeInternal || errs[0].Pos != (ir.Pos{File: "i.yml", Line: 3, Col: 2}) {
+		t.Fatalf("got %v", errs)
+	}
+}
