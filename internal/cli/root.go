@@ -41,6 +41,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		newEvalCmd(e),
 		newPipelineCmd(e),
 		newVerifyCmd(e),
+		newTestCmd(e),
 	)
 	root.SetArgs(args)
 	root.SetIn(stdin)
