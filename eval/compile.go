@@ -1,8 +1,10 @@
 package eval
 
 import (
+	"cmp"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -145,9 +147,56 @@ func (c *compiler) search(s *ir.Search) *search {
 				items = append(items, ci)
 			}
 		}
+		// AND is commutative and evaluation has no side effects: test
+		// the cheap items first so that failing groups fail fast.
+		slices.SortStableFunc(items, func(a, b *item) int { return cmp.Compare(a.cost(), b.cost()) })
 		cs.groups = append(cs.groups, items)
 	}
 	return cs
+}
+
+// cost estimates the work of evaluating an item, for ordering.
+func (it *item) cost() int {
+	switch it.kind {
+	case itemExists:
+		return 1
+	case itemKeyword:
+		return 100 * len(it.vals)
+	}
+	n := 0
+	for _, m := range it.vals {
+		n += matcherCost(m)
+	}
+	return n
+}
+
+func matcherCost(m matcher) int {
+	switch m := m.(type) {
+	case *numEq, *boolEq, *numCmp:
+		return 1
+	case *strMatcher:
+		if m.p.kind == patGlob {
+			return 4
+		}
+		return 2
+	case *litSet:
+		return 4
+	case *refMatcher:
+		return 3
+	case *cidrMatcher:
+		return 6
+	case *timeMatcher:
+		return 10
+	case *reMatcher:
+		return 20
+	case *anyOf:
+		n := 0
+		for _, a := range m.alts {
+			n += matcherCost(a)
+		}
+		return n
+	}
+	return 5
 }
 
 func (c *compiler) useField(name string) int32 {
