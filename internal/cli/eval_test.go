@@ -68,3 +68,20 @@ func TestEvalCommand(t *testing.T) {
 		t.Errorf("bad --flatten: exit %d", code)
 	}
 }
+
+func TestEvalVars(t *testing.T) {
+	dir := t.TempDir()
+	rule := filepath.Join("..", "..", "testdata", "golden", "mod_expand", "rule.yml")
+	vars := filepath.Join(dir, "vars.yml")
+	os.WriteFile(vars, []byte("admin_users:\n  - 'CORP\\Administrator'\n  - 'CORP\\admin_*'\n"), 0o644)
+	events := "{\"User\":\"corp\\\\admin_x\"}\n{\"User\":\"CORP\\\\bob\"}\n"
+	code, out, errs := runEvalCLI(t, events, "eval", "-r", rule, "--vars", vars)
+	if code != ExitOK || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"event":0`) {
+		t.Errorf("code %d\nout %s\nerr %s", code, out, errs)
+	}
+	// Without values the rule is reported and the run fails.
+	code, _, errs = runEvalCLI(t, events, "eval", "-r", rule)
+	if code != ExitFailed || !strings.Contains(errs, "placeholder %admin_users% has no value") {
+		t.Errorf("code %d, err %s", code, errs)
+	}
+}
