@@ -10,14 +10,16 @@ import (
 
 	"github.com/sigconv/sigconv/verify"
 	"github.com/sigconv/sigconv/verify/interp"
+	"github.com/sigconv/sigconv/verify/dsl"
 	"github.com/sigconv/sigconv/verify/kql"
+	"github.com/sigconv/sigconv/verify/lucene"
 	"github.com/sigconv/sigconv/verify/spl"
 )
 
 // interpreters returns a new set of the query-language interpreters verify uses, by target.
 func interpreters() map[string]interp.Interpreter {
 	m := map[string]interp.Interpreter{}
-	for _, in := range []interp.Interpreter{spl.New(), kql.New()} {
+	for _, in := range []interp.Interpreter{spl.New(), kql.New(), lucene.New(), dsl.New()} {
 		m[in.Name()] = in
 	}
 	return m
