@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sigconv/sigconv/verify"
-	"github.com/sigconv/sigconv/verify/interp"
 	"github.com/sigconv/sigconv/verify/dsl"
+	"github.com/sigconv/sigconv/verify/interp"
 	"github.com/sigconv/sigconv/verify/kql"
 	"github.com/sigconv/sigconv/verify/lucene"
 	"github.com/sigconv/sigconv/verify/spl"
