@@ -279,7 +279,9 @@ func (p *fileParser) documents(nodes []*yaml.Node) {
 			root = merged
 		case "":
 			if global != nil {
-				root = mergeMaps(root, global)
+				// The global document is the base; the rule's own keys
+				// win (sigmac's deep update of the global by the rule).
+				root = mergeMaps(global, root)
 			}
 		default:
 			p.errorf(lookup(root, "action"), ir.CodeSchema, "unknown action %q (want global, reset or repeat)", action)

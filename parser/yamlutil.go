@@ -48,31 +48,26 @@ func without(m *yaml.Node, key string) *yaml.Node {
 	return &c
 }
 
-// mergeMaps returns a new mapping: dst with every key of src set, merging
-// nested mappings recursively and otherwise letting src win (the rule
-// collection semantics of the original Sigma tooling). Neither input is
-// modified.
+// mergeMaps returns a new mapping that overlays src on dst: every key of
+// src, in src's order and at src's position, merging nested mappings
+// recursively and otherwise letting src win, followed by the keys only dst
+// has (the rule collection semantics of the original Sigma tooling: a rule
+// document deep-updates the global one). Neither input is modified.
 func mergeMaps(dst, src *yaml.Node) *yaml.Node {
-	out := *dst
-	out.Content = append(make([]*yaml.Node, 0, len(dst.Content)+len(src.Content)), dst.Content...)
+	out := *src
+	out.Content = make([]*yaml.Node, 0, len(dst.Content)+len(src.Content))
 	for i := 0; i+1 < len(src.Content); i += 2 {
 		k, v := src.Content[i], resolve(src.Content[i+1])
-		found := false
-		for j := 0; j+1 < len(out.Content); j += 2 {
-			if out.Content[j].Value != k.Value {
-				continue
+		if old := lookup(dst, k.Value); old != nil {
+			if old = resolve(old); old.Kind == yaml.MappingNode && v.Kind == yaml.MappingNode {
+				v = mergeMaps(old, v)
 			}
-			found = true
-			old := resolve(out.Content[j+1])
-			if old.Kind == yaml.MappingNode && v.Kind == yaml.MappingNode {
-				out.Content[j+1] = mergeMaps(old, v)
-			} else {
-				out.Content[j+1] = v
-			}
-			break
 		}
-		if !found {
-			out.Content = append(out.Content, k, v)
+		out.Content = append(out.Content, k, v)
+	}
+	for i := 0; i+1 < len(dst.Content); i += 2 {
+		if lookup(src, dst.Content[i].Value) == nil {
+			out.Content = append(out.Content, dst.Content[i], resolve(dst.Content[i+1]))
 		}
 	}
 	return &out
