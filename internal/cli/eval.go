@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -122,44 +123,75 @@ func runEval(e *env, o *evalOptions, args []string) error {
 	}
 
 	out := bufio.NewWriterSize(e.stdout, 1<<16)
-	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
 	if len(args) == 0 {
 		args = []string{"-"}
 	}
+
+	// Events are read in batches, decoded and matched by one worker per
+	// CPU, and written in input order by a single writer.
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *evalBatch, 2*workers)
+	ordered := make(chan *evalBatch, 4*workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dec := eval.NewDecoder(flat)
+			ev := &eval.Event{}
+			for b := range jobs {
+				b.run(engine, rt, dec, ev, o.explain)
+				close(b.done)
+			}
+		}()
+	}
 	nEvents, nMatches := 0, 0
-	dec := eval.NewDecoder(flat)
-	ev := &eval.Event{}
+	writerDone := make(chan error)
+	go func() {
+		var werr error
+		for b := range ordered {
+			<-b.done
+			nEvents += len(b.recs)
+			nMatches += b.matches
+			problems += b.problems
+			e.stderr.Write(b.diag.Bytes())
+			if werr == nil {
+				_, werr = out.Write(b.out.Bytes())
+			}
+		}
+		if werr == nil {
+			werr = out.Flush()
+		}
+		writerDone <- werr
+	}()
+	submit := func(b *evalBatch) {
+		ordered <- b
+		jobs <- b
+	}
 	start := time.Now()
+	batch := newEvalBatch()
 	for _, file := range args {
 		err := events.ReadFile(file, e.stdin, func(rec events.Record) error {
-			nEvents++
-			if err := dec.DecodeInto(ev, rec.Data); err != nil {
-				line := rec.Line
-				var se *eval.SyntaxError
-				if errors.As(err, &se) && se.Offset <= len(rec.Data) {
-					line += strings.Count(string(rec.Data[:se.Offset]), "\n")
-				}
-				report(fmt.Errorf("%s:%d: event %d skipped: %v", rec.File, line, rec.Index, err))
-				return nil
-			}
-			if o.explain {
-				explain(e.stderr, engine, ev, rt, rec)
-			}
-			for _, m := range engine.MatchRoute(ev, rt) {
-				nMatches++
-				if err := enc.Encode(matchLine(m, rec)); err != nil {
-					return err
-				}
+			rec.Data = append([]byte(nil), rec.Data...)
+			batch.recs = append(batch.recs, rec)
+			if len(batch.recs) == evalBatchSize {
+				submit(batch)
+				batch = newEvalBatch()
 			}
 			return nil
 		})
 		if err != nil {
-			report(err)
+			submit(batch)
+			batch = newEvalBatch()
+			fmt.Fprintf(&batch.diag, "%v\n", err)
+			batch.problems++
 		}
 	}
-	if err := out.Flush(); err != nil {
+	submit(batch)
+	close(jobs)
+	close(ordered)
+	wg.Wait()
+	if err := <-writerDone; err != nil {
 		report(err)
 	}
 	elapsed := time.Since(start)
@@ -173,6 +205,48 @@ func runEval(e *env, o *evalOptions, args []string) error {
 		return failed()
 	}
 	return nil
+}
+
+// evalBatchSize is the number of events handed to a worker at once.
+const evalBatchSize = 256
+
+// evalBatch is a run of events with everything their evaluation printed.
+type evalBatch struct {
+	recs     []events.Record // Data owned by the batch
+	out      bytes.Buffer    // NDJSON match lines
+	diag     bytes.Buffer    // problems and explanations, for standard error
+	problems int
+	matches  int
+	done     chan struct{} // closed when the batch is evaluated
+}
+
+func newEvalBatch() *evalBatch {
+	return &evalBatch{recs: make([]events.Record, 0, evalBatchSize), done: make(chan struct{})}
+}
+
+// run decodes and matches the batch's events.
+func (b *evalBatch) run(engine *eval.Engine, rt *eval.Route, dec *eval.Decoder, ev *eval.Event, withExplain bool) {
+	enc := json.NewEncoder(&b.out)
+	enc.SetEscapeHTML(false)
+	for _, rec := range b.recs {
+		if err := dec.DecodeInto(ev, rec.Data); err != nil {
+			line := rec.Line
+			var se *eval.SyntaxError
+			if errors.As(err, &se) && se.Offset <= len(rec.Data) {
+				line += bytes.Count(rec.Data[:se.Offset], []byte{'\n'})
+			}
+			fmt.Fprintf(&b.diag, "%s:%d: event %d skipped: %v\n", rec.File, line, rec.Index, err)
+			b.problems++
+			continue
+		}
+		if withExplain {
+			explain(&b.diag, engine, ev, rt, rec)
+		}
+		for _, m := range engine.MatchRoute(ev, rt) {
+			b.matches++
+			enc.Encode(matchLine(m, rec)) // writes to memory, cannot fail
+		}
+	}
 }
 
 // matchOutput is one NDJSON match line; the field order is the documented one.
