@@ -1,7 +1,7 @@
 package correlate
 
 import (
-		"strings"
+	"strings"
 	"time"
 
 	"github.com/sigconv/sigconv/eval"

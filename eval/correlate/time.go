@@ -16,18 +16,18 @@ import (
 // TimeGenerated and Splunk's _time.
 func DefaultTimestampFields() []string {
 	return []string{
-	"@timestamp",
-	"timestamp",
-	"TimeCreated_SystemTime",
-	"TimeCreated",
-	"Event.System.TimeCreated.#attributes.SystemTime",
-	"System.TimeCreated.SystemTime",
-	"UtcTime",
-	"EventTime",
-	"TimeGenerated",
-	"Timestamp",
-	"_time",
-	"time",
+		"@timestamp",
+		"timestamp",
+		"TimeCreated_SystemTime",
+		"TimeCreated",
+		"Event.System.TimeCreated.#attributes.SystemTime",
+		"System.TimeCreated.SystemTime",
+		"UtcTime",
+		"EventTime",
+		"TimeGenerated",
+		"Timestamp",
+		"_time",
+		"time",
 	}
 }
 
