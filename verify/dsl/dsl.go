@@ -246,6 +246,10 @@ func (c *compiler) term(field string, kind es.Kind, v any, ci bool, path string)
 	if err != nil {
 		return nil, fmt.Errorf("dsl: %s: %w", path, err)
 	}
+	if ci && kind != es.Keyword {
+		// MappedFieldType.termQueryCaseInsensitive: only keyword-like fields support it.
+		return nil, fmt.Errorf("dsl: %s: case_insensitive term on a non-keyword field fails", path)
+	}
 	switch kind {
 	case es.Numeric:
 		f, ok := es.NumberOf(text)
