@@ -258,7 +258,7 @@ func formatTemplate(t, query string, r *Result) (string, error) {
 			err = fmt.Errorf("unknown template field %s", m)
 			return m
 		}
-		return fmt.Sprint(v)
+		return pyStr(v)
 	})
 	return out, err
 }
