@@ -179,8 +179,9 @@ func BenchmarkCorpusMatch(b *testing.B) {
 	e, _ := Compile(rules...)
 	raw := gen.New(1).Events(20000)
 	evs := make([]*Event, len(raw))
+	pre := NewDecoder(FlattenAuto) // as the CLI decodes: keys interned
 	for i, js := range raw {
-		ev, err := DecodeEvent(js, FlattenAuto)
+		ev, err := pre.Decode(js)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -62,6 +62,17 @@ type ctx struct {
 	ruleGen []uint32
 	cands   []int32
 	buf     []byte // scratch for lowered
+	// keys remembers, per field position, the key of the previous event
+	// bound with this ctx and its id (-1: no rule uses it). Keys that a
+	// Decoder interned keep their address across events, so binding an
+	// event shaped like the previous one needs no map lookups.
+	keys []keyID
+}
+
+type keyID struct {
+	p  *byte
+	n  int
+	id int32
 }
 
 // first returns the index of the first event value of field id, or -1.
@@ -165,10 +176,24 @@ func (e *Engine) putCtx(c *ctx) {
 // chain. A literal top-level key hides nested values of the same dotted
 // spelling (flat key first, then dotted path).
 func (c *ctx) bind() {
+	if len(c.keys) < len(c.ev.Fields) {
+		c.keys = append(c.keys, make([]keyID, len(c.ev.Fields)-len(c.keys))...)
+	}
 	for i := range c.ev.Fields {
 		f := &c.ev.Fields[i]
-		id, ok := c.e.fieldIDs[f.Key]
-		if !ok {
+		kp := unsafe.StringData(f.Key)
+		k := &c.keys[i]
+		var id int32
+		if k.p == kp && k.n == len(f.Key) && kp != nil {
+			id = k.id
+		} else {
+			var ok bool
+			if id, ok = c.e.fieldIDs[f.Key]; !ok {
+				id = -1
+			}
+			*k = keyID{kp, len(f.Key), id}
+		}
+		if id < 0 {
 			continue
 		}
 		i32 := int32(i)

@@ -216,6 +216,10 @@ func New(rules []*ir.Rule, corrs []*ir.Correlation, opts Options) (*Engine, ir.E
 // correlation's result is generated.
 func (e *Engine) ReportedRule(r *ir.Rule) bool { return e.generated[r] }
 
+// Consumes reports whether some correlation refers to base rule r, i.e.
+// whether Add needs the events r matches.
+func (e *Engine) Consumes(r *ir.Rule) bool { return len(e.byRule[r]) > 0 }
+
 // Correlations returns the number of correlations the engine evaluates.
 func (e *Engine) Correlations() int { return len(e.nodes) }
 
