@@ -31,6 +31,9 @@ func (r *RuleReport) WriteText(w io.Writer, showMax int) {
 		fmt.Fprintf(w, "%s: %s: unverified%s: %s\n", r.Pos, r.Target, covered(r), r.Reason)
 		return
 	case len(r.Disagreements) == 0:
+		if r.Fidelity == FidelityApproximate {
+			fmt.Fprintf(w, "%s: %s: approximate: %s\n", r.Pos, r.Target, strings.Join(r.Warnings, ", "))
+		}
 		return
 	}
 	fmt.Fprintf(w, "%s: %s: %d of %d events disagree%s (%s)\n", r.Pos, r.Target, len(r.Disagreements), r.Events, covered(r), r.Title)
@@ -65,7 +68,7 @@ func oneLine(s string, max int) string {
 
 // String renders the summary as one line.
 func (s *Summary) String() string {
-	return fmt.Sprintf("%s: %d rules: %d checked (%d exact, %d approximate), %d refused, %d failed, %d skipped, %d unverified; %d events: %d agree, %d disagree (%d not covered by an approximation); %d failing rules (%s)",
-		s.Target, s.Rules, s.Checked, s.Exact, s.Approximate, s.Refused, s.Failed, s.Skipped, s.Unverified,
+	return fmt.Sprintf("%s: %d rules: %d exact, %d approximate, %d refused, %d failed, %d skipped; %d checked on events, %d unverified; %d events: %d agree, %d disagree (%d not covered by an approximation); %d failing rules (%s)",
+		s.Target, s.Rules, s.Exact, s.Approximate, s.Refused, s.Failed, s.Skipped, s.Checked, s.Unverified,
 		s.Events, s.Agreements, s.Disagreements, s.Uncovered, s.FailingRules, s.Elapsed.Round(1e6))
 }
