@@ -55,8 +55,8 @@ detection:
 
 func TestTestCommand(t *testing.T) {
 	dir := writeTree(t, map[string]string{
-		"r/whoami.yml":       testRule,
-		"r/whoami.tests.yml": "match:\n  - {Image: 'C:\\Windows\\System32\\whoami.exe'}\nnomatch:\n  - {Image: 'C:\\Windows\\System32\\cmd.exe'}\n",
+		"r/whoami.yml":                      testRule,
+		"r/whoami.tests.yml":                "match:\n  - {Image: 'C:\\Windows\\System32\\whoami.exe'}\nnomatch:\n  - {Image: 'C:\\Windows\\System32\\cmd.exe'}\n",
 		"r/tests/whoami/nomatch/other.json": `{"Image":"C:\\x\\who.exe"}`,
 		"r/tests/whoami/splunk.query":       "",
 	})
