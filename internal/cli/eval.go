@@ -33,6 +33,8 @@ type evalOptions struct {
 	noRouting bool
 	flatten   string
 	explain   bool
+	filters   []string // --filter files (Sigma meta filters)
+	timeField []string // --timestamp-field, for correlations
 }
 
 func newEvalCmd(e *env) *cobra.Command {
@@ -67,6 +69,7 @@ evaluated), 2 for usage errors.`,
 	f.BoolVar(&o.noRouting, "no-routing", false, "try every rule on every event, whatever its logsource")
 	f.StringVar(&o.flatten, "flatten", "auto", "event flattening: auto, none or winevt")
 	f.BoolVar(&o.explain, "explain", false, "print to standard error, per event, each evaluated rule's searches with their verdicts and reasons")
+	addEvalCorrFlags(f, o)
 	return cmd
 }
 
@@ -99,10 +102,11 @@ func runEval(e *env, o *evalOptions, args []string) error {
 		fmt.Fprintf(e.stderr, "%v\n", err)
 	}
 	loadStart := time.Now()
-	rules, errs := loadRules(o.rules)
+	rules, others, errs := loadRules(o.rules)
 	for _, err := range errs {
 		report(err)
 	}
+	rules, cs := setupCorrelations(o, rules, others, report)
 	engine, err := opts.Compile(rules...)
 	var cerrs ir.ErrorList
 	if errors.As(err, &cerrs) {
@@ -156,8 +160,11 @@ func runEval(e *env, o *evalOptions, args []string) error {
 			problems += b.problems
 			e.stderr.Write(b.diag.Bytes())
 			if werr == nil {
-				_, werr = out.Write(b.out.Bytes())
+				werr = cs.write(out, b)
 			}
+		}
+		if werr == nil {
+			werr = cs.flush(out)
 		}
 		if werr == nil {
 			werr = out.Flush()
@@ -165,6 +172,7 @@ func runEval(e *env, o *evalOptions, args []string) error {
 		writerDone <- werr
 	}()
 	submit := func(b *evalBatch) {
+		b.cs = cs
 		ordered <- b
 		jobs <- b
 	}
@@ -201,6 +209,7 @@ func runEval(e *env, o *evalOptions, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "eval: %d events, %d rules (%d failed, loaded in %v), %d matches, %.0f events/s\n",
 		nEvents, engine.Rules(), len(engine.Failed()), loadTime.Round(time.Millisecond), nMatches, rate)
+	cs.summary(e.stderr)
 	if problems > 0 {
 		return failed()
 	}
@@ -218,6 +227,8 @@ type evalBatch struct {
 	problems int
 	matches  int
 	done     chan struct{} // closed when the batch is evaluated
+	cs       *corrState    // correlations, or nil
+	corr     []corrEvent   // events that matched a correlated rule
 }
 
 func newEvalBatch() *evalBatch {
@@ -242,10 +253,14 @@ func (b *evalBatch) run(engine *eval.Engine, rt *eval.Route, dec *eval.Decoder, 
 		if withExplain {
 			explain(&b.diag, engine, ev, rt, rec)
 		}
-		for _, m := range engine.MatchRoute(ev, rt) {
+		ms := engine.MatchRoute(ev, rt)
+		for _, m := range ms {
 			b.matches++
-			enc.Encode(matchLine(m, rec)) // writes to memory, cannot fail
+			if b.cs.reported(m) {
+				enc.Encode(matchLine(m, rec)) // writes to memory, cannot fail
+			}
 		}
+		b.cs.keep(b, rec, ev, ms)
 	}
 }
 
@@ -309,8 +324,9 @@ func explain(w io.Writer, engine *eval.Engine, ev *eval.Event, rt *eval.Route, r
 }
 
 // loadRules parses every *.yml / *.yaml file under the given paths (in
-// lexical order) and returns the detection rules.
-func loadRules(paths []string) ([]*ir.Rule, []error) {
+// lexical order) and returns the detection rules and the other documents
+// (correlations and filters).
+func loadRules(paths []string) ([]*ir.Rule, []ir.Document, []error) {
 	var files []string
 	var errs []error
 	for _, p := range paths {
@@ -355,17 +371,20 @@ func loadRules(paths []string) ([]*ir.Rule, []error) {
 	close(next)
 	wg.Wait()
 	var rules []*ir.Rule
+	var others []ir.Document
 	for _, r := range results {
 		rules = append(rules, r.rules...)
+		others = append(others, r.others...)
 		errs = append(errs, r.errs...)
 	}
-	return rules, errs
+	return rules, others, errs
 }
 
 // evalRuleFile is the outcome of parsing one rule file for eval.
 type evalRuleFile struct {
-	rules []*ir.Rule // detection rules, in file order
-	errs  []error    // parse and read errors
+	rules  []*ir.Rule    // detection rules, in file order
+	others []ir.Document // correlations and filters, in file order
+	errs   []error       // parse and read errors
 }
 
 // parseRuleFile parses one file and returns its detection rules, or its
@@ -386,6 +405,8 @@ func parseRuleFile(f string) (out evalRuleFile) {
 	for _, d := range docs {
 		if r, ok := d.(*ir.Rule); ok {
 			out.rules = append(out.rules, r)
+		} else {
+			out.others = append(out.others, d)
 		}
 	}
 	return out
