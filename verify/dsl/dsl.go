@@ -31,7 +31,13 @@ func (in *Interpreter) Represents(ev interp.Event) bool {
 }
 
 // Program is a parsed query.
-type Program struct{ root node }
+type Program struct {
+	root   node
+	schema es.Schema
+}
+
+// Normalize returns the event as Elasticsearch stores it (see es.Schema.Normalize).
+func (p *Program) Normalize(ev interp.Event) interp.Event { return p.schema.Normalize(ev) }
 
 // Match reports whether the event matches.
 func (p *Program) Match(ev interp.Event) (bool, error) { return p.root.match(ev), nil }
@@ -55,7 +61,7 @@ func (in *Interpreter) Parse(query string) (interp.Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Program{root: n}, nil
+	return &Program{root: n, schema: c.schema}, nil
 }
 
 type compiler struct{ schema es.Schema }

@@ -528,3 +528,6 @@ func (c *call) values(s es.Schema, ev interp.Event) ([]any, error) {
 	}
 	return out, nil
 }
+
+// Normalize returns the event as Elasticsearch stores it (see es.Schema.Normalize).
+func (p *Program) Normalize(ev interp.Event) interp.Event { return p.schema.Normalize(ev) }

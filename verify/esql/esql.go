@@ -378,3 +378,6 @@ func (p *parser) primary() (expr, error) {
 	}
 	return nil, fmt.Errorf("esql: at %d: unexpected %q", t.pos, t.text)
 }
+
+// Normalize returns the event as Elasticsearch stores it (see es.Schema.Normalize).
+func (p *Program) Normalize(ev interp.Event) interp.Event { return p.schema.Normalize(ev) }

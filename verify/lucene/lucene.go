@@ -41,11 +41,17 @@ func (in *Interpreter) Parse(query string) (interp.Program, error) {
 	if len(q.clauses) == 0 {
 		return nil, fmt.Errorf("lucene: empty query")
 	}
-	return &Program{root: q}, nil
+	return &Program{root: q, schema: p.schema}, nil
 }
 
 // Program is a parsed query_string query.
-type Program struct{ root node }
+type Program struct {
+	root   node
+	schema es.Schema
+}
+
+// Normalize returns the event as Elasticsearch stores it (see es.Schema.Normalize).
+func (p *Program) Normalize(ev interp.Event) interp.Event { return p.schema.Normalize(ev) }
 
 // Match reports whether the event matches.
 func (p *Program) Match(ev interp.Event) (bool, error) { return p.root.match(ev) }

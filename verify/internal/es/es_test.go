@@ -1,6 +1,7 @@
 package es
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/sigconv/sigconv/verify/interp"
@@ -111,4 +112,32 @@ func TestValuesAndRepresents(t *testing.T) {
 	if (Schema{Types: interp.FieldTypes{"x": "ip"}}).Kind("x") != IP {
 		t.Error("explicit type ignored")
 	}
+}
+
+func TestNormalize(t *testing.T) {
+	got := Schema{}.Normalize(interp.Event{
+		"event.code": 4624.0, "source.port": "445", "source.ip": "::ffff:10.0.0.1",
+		"file.code_signature.signed": "", "a": []any{true, "x"}, "n": nil,
+	})
+	want := interp.Event{
+		"event.code": "4624", "source.port": 445.0, "source.ip": "10.0.0.1",
+		"file.code_signature.signed": false, "a": []any{"true", "x"}, "n": nil,
+	}
+	for k, w := range want {
+		if g := got[k]; FormatValueForTest(g) != FormatValueForTest(w) {
+			t.Errorf("%s: got %#v, want %#v", k, g, w)
+		}
+	}
+}
+
+// FormatValueForTest renders a value with its Go type for comparisons.
+func FormatValueForTest(v any) string {
+	if a, ok := v.([]any); ok {
+		s := "["
+		for _, e := range a {
+			s += FormatValueForTest(e) + ","
+		}
+		return s + "]"
+	}
+	return fmt.Sprintf("%T:%v", v, v)
 }

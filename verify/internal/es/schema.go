@@ -269,3 +269,48 @@ func ParseCIDR(s string) (netip.Prefix, bool) {
 	a = a.Unmap()
 	return netip.PrefixFrom(a, a.BitLen()), true
 }
+
+// Normalize returns the event as Elasticsearch stores it for searching: keyword fields hold
+// text (numbers and booleans as their JSON text), numeric fields numbers (strings coerced),
+// ip fields canonical addresses, boolean fields true / false ("" is false). Values that do
+// not fit their type are left as they are (Represents rejects such events). verify runs the
+// evaluator on the normalized event too, so that both judge the same data.
+func (s Schema) Normalize(ev interp.Event) interp.Event {
+	out := make(interp.Event, len(ev))
+	for k, v := range ev {
+		out[k] = s.normalize(k, v)
+	}
+	return out
+}
+
+func (s Schema) normalize(field string, v any) any {
+	switch x := v.(type) {
+	case nil, map[string]any:
+		return v
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = s.normalize(field, e)
+		}
+		return out
+	}
+	switch s.Kind(field) {
+	case Numeric:
+		if f, ok := NumberOf(v); ok {
+			return f
+		}
+	case IP:
+		if a, ok := IPOf(v); ok {
+			return a.String()
+		}
+	case Boolean:
+		if b, ok := BoolOf(v); ok {
+			return b
+		}
+	default:
+		if t, ok := KeywordOf(v); ok {
+			return t
+		}
+	}
+	return v
+}
