@@ -10,6 +10,8 @@ import (
 
 	"github.com/sigconv/sigconv/verify"
 	"github.com/sigconv/sigconv/verify/dsl"
+	"github.com/sigconv/sigconv/verify/eql"
+	"github.com/sigconv/sigconv/verify/esql"
 	"github.com/sigconv/sigconv/verify/interp"
 	"github.com/sigconv/sigconv/verify/kql"
 	"github.com/sigconv/sigconv/verify/lucene"
@@ -19,7 +21,7 @@ import (
 // interpreters returns a new set of the query-language interpreters verify uses, by target.
 func interpreters() map[string]interp.Interpreter {
 	m := map[string]interp.Interpreter{}
-	for _, in := range []interp.Interpreter{spl.New(), kql.New(), lucene.New(), dsl.New()} {
+	for _, in := range []interp.Interpreter{spl.New(), kql.New(), lucene.New(), dsl.New(), esql.New(), eql.New()} {
 		m[in.Name()] = in
 	}
 	return m
