@@ -47,3 +47,24 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJinja checks that compiling and rendering any template never
+// panics.
+func FuzzJinja(f *testing.F) {
+	for _, s := range []string{
+		"{{ query }}", "{% if a in ['x'] %}y{% elif b %}z{% else %}w{% endif %}",
+		"{% for q in queries %}{{ loop.index }}{{ q | upper }}{% endfor %}",
+		"{%- set x = 'a' if b else c -%}{{ x ~ 1 | length }}", "{{ rule.date.strftime('%Y') }}",
+		"{{ a.get('k', [1, 2])[0] | default(3) | indent(2, true) }}",
+	} {
+		f.Add(s)
+	}
+	vars := map[string]any{"query": "q", "queries": []string{"a", "b"}, "rule": map[string]any{"date": "2024-01-02", "level": enumValue("high")}}
+	f.Fuzz(func(t *testing.T, src string) {
+		tmpl, err := compileJinja(src)
+		if err != nil {
+			return
+		}
+		_, _ = tmpl.render(vars)
+	})
+}
