@@ -175,3 +175,13 @@ func TestFlattenDataList(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeEscapedValuesStayIntact(t *testing.T) {
+	ev := mustEvent(t, `{"a":"C:\\one\\x.exe","b":"\"quoted\"","c":"\u00e9\\t","d":""}`)
+	want := []string{`C:\one\x.exe`, `"quoted"`, `é\t`, ""}
+	for i, w := range want {
+		if ev.Fields[i].Text != w {
+			t.Errorf("field %d = %q, want %q", i, ev.Fields[i].Text, w)
+		}
+	}
+}

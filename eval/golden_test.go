@@ -86,11 +86,12 @@ func caseEventsFile(t *testing.T, dir string) string {
 }
 
 // caseRules parses the rule files of a case: every *.yml / *.yaml at the
-// top of the directory except case.yml.
+// top of the directory except case.yml; the case's filters are applied.
 func caseRules(t *testing.T, dir string) []*ir.Rule {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.y*ml"))
 	sort.Strings(files)
 	var rules []*ir.Rule
+	var filters []*ir.Filter
 	for _, f := range files {
 		if filepath.Base(f) == "case.yml" {
 			continue
@@ -104,7 +105,14 @@ func caseRules(t *testing.T, dir string) []*ir.Rule {
 			if r, ok := d.(*ir.Rule); ok && r.Detection != nil {
 				rules = append(rules, r)
 			}
+			if fl, ok := d.(*ir.Filter); ok {
+				filters = append(filters, fl)
+			}
 		}
+	}
+	// Meta filters of the case apply to its rules, as in convert and eval.
+	for i, r := range rules {
+		rules[i] = ir.ApplyFilters(r, filters)
 	}
 	return rules
 }

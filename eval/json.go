@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // SyntaxError is a malformed JSON event. Offset is the byte offset of the
@@ -24,10 +25,11 @@ const maxDepth = 512
 // substrings of one copy of the input, so a typical event costs a handful
 // of allocations.
 type decoder struct {
-	s    string
-	i    int
-	out  []Field
-	keys *keyCache // or nil
+	s     string
+	i     int
+	out   []Field
+	keys  *keyCache // or nil
+	arena []byte    // decoded text of escaped strings, shared by the event
 }
 
 // keyCache interns the dotted keys of nested values and their Windows
@@ -319,16 +321,26 @@ func (d *decoder) str() (string, error) {
 	return "", d.errf("unterminated string")
 }
 
-// strSlow decodes a string holding escapes, starting over at start.
+// strSlow decodes a string holding escapes, starting over at start. The
+// text is appended to the event's arena, which is sized so that it never
+// grows (escapes only shrink), and returned without copying: bytes once
+// written to the arena are never changed.
 func (d *decoder) strSlow(start int) (string, error) {
-	b := make([]byte, 0, d.i-start+16)
-	b = append(b, d.s[start:d.i]...)
+	if d.arena == nil {
+		d.arena = make([]byte, 0, len(d.s))
+	}
+	from := len(d.arena)
+	b := append(d.arena, d.s[start:d.i]...)
+	defer func() { d.arena = b }()
 	for d.i < len(d.s) {
 		c := d.s[d.i]
 		switch {
 		case c == '"':
 			d.i++
-			return string(b), nil
+			if len(b) == from {
+				return "", nil
+			}
+			return unsafe.String(&b[from], len(b)-from), nil
 		case c < 0x20:
 			return "", d.errf("control character in string")
 		case c != '\\':
