@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"net/netip"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/sigconv/sigconv/ir"
@@ -369,6 +370,9 @@ func variants(base interp.Event, it *ir.Item) []interp.Event {
 	case string:
 		for _, s := range stringVariants(c) {
 			set(s)
+		}
+		if f, err := strconv.ParseFloat(c, 64); err == nil {
+			set(f) // a number written as a string in the rule, as a JSON number
 		}
 		set([]any{"sigconvOther", c})
 		set([]any{c, "sigconvOther"})
