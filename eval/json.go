@@ -15,6 +15,7 @@ type SyntaxError struct {
 	Msg    string // what is wrong
 }
 
+// Error formats the problem with its offset.
 func (e *SyntaxError) Error() string { return fmt.Sprintf("offset %d: %s", e.Offset, e.Msg) }
 
 // maxDepth bounds nesting so that hostile input cannot exhaust the stack.

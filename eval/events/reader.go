@@ -27,6 +27,7 @@ type Error struct {
 	Err  error  // cause
 }
 
+// Error formats the problem as file:line: cause.
 func (e *Error) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
@@ -34,6 +35,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %v", e.File, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // ReadFile reads the named file ("-" means stdin) and calls fn for every
