@@ -117,6 +117,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad regex", "transformations:\n  - type: replace_string\n    regex: '('\n    replacement: x\n", "p.yml:3:12: replace_string: invalid regex \"(\": error parsing regexp: missing closing ): `(`"},
 		{"bad column type", "tables:\n  T:\n    a: varchar\n", `p.yml:3:8: table T column a: unknown type "varchar" (want string, int, long, real, bool, datetime, dynamic, guid or timespan)`},
 		{"bad add_condition modifier", "transformations:\n  - type: add_condition\n    conditions:\n      a|containz: x\n", "p.yml:4:9: unknown modifier \"containz\""},
+		{"alias bomb", "vars:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n  g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n", "p.yml:1:1: the file expands into more than 1048576 YAML nodes (aliases); refusing it"},
 		{"jinja statement", "postprocessing:\n  - type: template\n    template: '{% macro m() %}{% endmacro %}'\n", "p.yml:3:15: template: unsupported Jinja2 statement {% macro %}"},
 		{"jinja unclosed if", "finalizers:\n  - type: template\n    template: '{% if x %}a'\n", "p.yml:3:15: template: {% if %} without {% endif %}"},
 		{"jinja unknown filter", "postprocessing:\n  - type: template\n    template: '{{ query | wordwrap }}'\n", `p.yml:3:15: template: unsupported filter "wordwrap"`},

@@ -85,6 +85,10 @@ func Load(name string, src []byte) (*Pipeline, error) {
 	}
 	l := &loader{file: name}
 	p := &Pipeline{File: name, Name: name}
+	if n := countNodes(&doc, maxNodes); n > maxNodes {
+		l.errorf(nil, "the file expands into more than %d YAML nodes (aliases); refusing it", maxNodes)
+		return nil, l.errs
+	}
 	root := resolve(&doc)
 	if root == nil || root.Kind == 0 {
 		l.errorf(nil, "empty pipeline file")
@@ -349,4 +353,34 @@ func (p *Pipeline) mapsFields() bool {
 		}
 	}
 	return false
+}
+
+// maxNodes bounds a pipeline file's size after alias expansion, so that an
+// alias bomb cannot exhaust memory (the biggest built-in has a few
+// thousand nodes).
+const maxNodes = 1 << 20
+
+// countNodes counts nodes with aliases expanded, stopping past limit.
+func countNodes(n *yaml.Node, limit int) int {
+	count := 0
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || count > limit {
+			return
+		}
+		count++
+		if depth > 1000 {
+			count = limit + 1
+			return
+		}
+		if n.Kind == yaml.AliasNode {
+			walk(n.Alias, depth+1)
+			return
+		}
+		for _, c := range n.Content {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return count
 }
