@@ -21,7 +21,7 @@ func newPipelineCmd(e *env) *cobra.Command {
 		Use:   "pipeline",
 		Short: "Inspect processing pipelines",
 	}
-	cmd.AddCommand(newPipelineExplainCmd(e), newPipelineListCmd(e), newPipelineUnmappedCmd(e))
+	cmd.AddCommand(newPipelineExplainCmd(e), newPipelineListCmd(e), newPipelineUnmappedCmd(e), newPipelineValidateCmd(e))
 	return cmd
 }
 
@@ -257,4 +257,28 @@ func referenced(c *ir.Correlation, docs []ir.Document) []*ir.Rule {
 		}
 	}
 	return out
+}
+
+func newPipelineValidateCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate PIPELINE...",
+		Short: "Load pipeline files (or built-in names) and report every problem with file:line:col",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			bad := false
+			for _, a := range args {
+				p, err := pipeline.Resolve(a)
+				if err != nil {
+					fmt.Fprintln(e.stdout, err)
+					bad = true
+					continue
+				}
+				fmt.Fprintf(e.stdout, "%s: ok: %s, priority %d, %d transformations\n", p.File, p.Name, p.Priority, len(p.Items()))
+			}
+			if bad {
+				return failed()
+			}
+			return nil
+		},
+	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 )
@@ -65,5 +66,21 @@ func TestCheckListsUnmappedFields(t *testing.T) {
 	out, _, _ = runPipelineCLI(t, "list", "pipelines")
 	if !strings.Contains(out, "sysmon") || !strings.Contains(out, "Generic Windows log source categories") {
 		t.Errorf("list pipelines:\n%s", out)
+	}
+}
+
+func TestPipelineValidate(t *testing.T) {
+	out, _, code := runPipelineCLI(t, "pipeline", "validate", "sysmon", "../../pipeline/testdata/pysigma_example.yml")
+	if code != 0 || !strings.Contains(out, "builtin/sysmon.yml: ok: sysmon, priority 10") || !strings.Contains(out, "pysigma_example.yml: ok: Custom Sysmon field naming, priority 100, 7 transformations") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	dir := t.TempDir()
+	bad := dir + "/bad.yml"
+	if err := os.WriteFile(bad, []byte("transformations:\n  - type: nope\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = runPipelineCLI(t, "pipeline", "validate", bad)
+	if code != ExitFailed || !strings.Contains(out, "bad.yml:2:11: unknown transformation type \"nope\"") {
+		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
