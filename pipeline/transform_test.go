@@ -171,6 +171,12 @@ condition: (not noise and (_cond1 and (sel and not filter)))
 			want:  strings.Replace(baseRendered, `User="SYSTEM"`, `User="SYSTEM","NT AUTHORITY\\SYSTEM"`, 1),
 		},
 		{
+			name:    "map_string to several inside an all item",
+			trans:   "- type: map_string\n  mapping:\n    whoami: [a, b]\n",
+			rule:    strings.Replace(baseRule, "CommandLine|contains:", "CommandLine|contains|all:", 1),
+			wantErr: "rule.yml:13:9: pipeline item map_string@p.yml:5:3 turns a value of an |all item into 2 alternatives, which the item cannot express",
+		},
+		{
 			name:  "value_mapping keeps type",
 			trans: "- type: value_mapping\n  mapping:\n    EventID:\n      1: 4688\n    User:\n      SYSTEM: S-1-5-18\n",
 			rule:  strings.Replace(baseRule, "    User: SYSTEM", "    User: SYSTEM\n    EventID: 1", 1),

@@ -42,6 +42,12 @@ func (t *valueTransform) apply(s *applyState, it *item) error {
 				out = append(out, v)
 				continue
 			}
+			if len(nv) > 1 && d.Match.All && len(d.Values) > 1 {
+				// Alternatives inside an all-list would have to be OR-ed
+				// among AND-ed values, which an item cannot express.
+				err = ir.Errorf(v.Position(), ir.CodePipeline, "pipeline item %s turns a value of an |all item into %d alternatives, which the item cannot express", it.label(), len(nv))
+				return false
+			}
 			changed = true
 			out = append(out, nv...)
 		}
