@@ -49,6 +49,9 @@ func TestGoldenCorrelations(t *testing.T) {
 		t.Run(de.Name(), func(t *testing.T) {
 			got := renderHits(t, rules, corrs, data)
 			if *update {
+				if err := os.MkdirAll(filepath.Dir(want), 0o755); err != nil {
+					t.Fatal(err)
+				}
 				if err := os.WriteFile(want, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}
