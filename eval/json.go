@@ -29,40 +29,53 @@ type decoder struct {
 	s     string
 	i     int
 	out   []Field
-	keys  *keyCache // or nil
-	arena []byte    // decoded text of escaped strings, shared by the event
+	ents  []*keyEntry // parallel to out when keys is set: the cache entry of each nested key, or nil
+	keys  *keyCache   // or nil
+	arena []byte      // decoded text of escaped strings, shared by the event
+}
+
+// emit appends a field (and its key's cache entry).
+func (d *decoder) emit(f Field, ent *keyEntry) {
+	d.out = append(d.out, f)
+	if d.keys != nil {
+		d.ents = append(d.ents, ent)
+	}
 }
 
 // keyCache interns the dotted keys of nested values and their Windows
 // flattening across the events of one stream.
 type keyCache struct {
 	buf    []byte
-	dotted map[string]string
-	win    map[string]winKey
+	dotted map[string]*keyEntry
+	ents   []*keyEntry // scratch for decodeFields
 }
 
-type winKey struct {
-	name string
-	ok   bool
+// keyEntry is an interned dotted key and, once computed, its Windows
+// flattening.
+type keyEntry struct {
+	key     string
+	winName string // winevt.FlattenKey result, valid when winDone
+	winOK   bool
+	winDone bool
 }
 
 // maxCachedKeys bounds a Decoder's caches for streams with unbounded key
 // variety.
 const maxCachedKeys = 1 << 14
 
-func (k *keyCache) join(prefix, key string) string {
+func (k *keyCache) join(prefix, key string) (string, *keyEntry) {
 	if k == nil {
-		return prefix + "." + key
+		return prefix + "." + key, nil
 	}
 	k.buf = append(append(append(k.buf[:0], prefix...), '.'), key...)
-	if s, ok := k.dotted[string(k.buf)]; ok {
-		return s
+	if e, ok := k.dotted[string(k.buf)]; ok {
+		return e.key, e
 	}
-	s := string(k.buf)
+	e := &keyEntry{key: string(k.buf)}
 	if len(k.dotted) < maxCachedKeys {
-		k.dotted[s] = s
+		k.dotted[e.key] = e
 	}
-	return s
+	return e.key, e
 }
 
 // A Decoder decodes the events of one stream. It caches the keys of nested
@@ -77,7 +90,7 @@ type Decoder struct {
 
 // NewDecoder returns a Decoder applying flat.
 func NewDecoder(flat Flatten) *Decoder {
-	return &Decoder{flat: flat, keys: keyCache{dotted: map[string]string{}, win: map[string]winKey{}}}
+	return &Decoder{flat: flat, keys: keyCache{dotted: map[string]*keyEntry{}}}
 }
 
 // Decode is DecodeEvent with the Decoder's caches.
@@ -123,6 +136,10 @@ func decode(data []byte, flat Flatten, keys *keyCache, capHint int) (*Event, err
 // decodeFields decodes into out (appending from its start).
 func decodeFields(data []byte, flat Flatten, keys *keyCache, out []Field, capHint int) ([]Field, error) {
 	d := decoder{s: string(data), keys: keys}
+	if keys != nil {
+		d.ents = keys.ents[:0]
+		defer func() { keys.ents = d.ents[:0] }()
+	}
 	d.ws()
 	if d.i >= len(d.s) || d.s[d.i] != '{' {
 		if d.i >= len(d.s) {
@@ -134,7 +151,7 @@ func decodeFields(data []byte, flat Flatten, keys *keyCache, out []Field, capHin
 		out = make([]Field, 0, max(32, capHint))
 	}
 	d.out = out
-	if err := d.object("", false, 0); err != nil {
+	if err := d.object("", nil, false, 0); err != nil {
 		return nil, err
 	}
 	d.ws()
@@ -143,7 +160,7 @@ func decodeFields(data []byte, flat Flatten, keys *keyCache, out []Field, capHin
 	}
 	ev := Event{Fields: d.out}
 	if flat == FlattenWinEvt || (flat == FlattenAuto && isWinEvt(&ev)) {
-		flattenWindows(&ev, keys)
+		flattenWindows(&ev, d.ents)
 	}
 	return ev.Fields, nil
 }
@@ -164,7 +181,7 @@ func (d *decoder) errf(format string, args ...any) error {
 }
 
 // object parses an object at d.i ('{').
-func (d *decoder) object(prefix string, nested bool, depth int) error {
+func (d *decoder) object(prefix string, _ *keyEntry, nested bool, depth int) error {
 	if depth > maxDepth {
 		return d.errf("nesting deeper than %d", maxDepth)
 	}
@@ -183,8 +200,9 @@ func (d *decoder) object(prefix string, nested bool, depth int) error {
 		if err != nil {
 			return err
 		}
+		var ent *keyEntry
 		if prefix != "" {
-			k = d.keys.join(prefix, k)
+			k, ent = d.keys.join(prefix, k)
 		}
 		d.ws()
 		if d.i >= len(d.s) || d.s[d.i] != ':' {
@@ -192,7 +210,7 @@ func (d *decoder) object(prefix string, nested bool, depth int) error {
 		}
 		d.i++
 		d.ws()
-		if err := d.value(k, nested, depth+1); err != nil {
+		if err := d.value(k, ent, nested, depth+1); err != nil {
 			return err
 		}
 		d.ws()
@@ -212,19 +230,19 @@ func (d *decoder) object(prefix string, nested bool, depth int) error {
 }
 
 // value parses any value and appends its fields under key.
-func (d *decoder) value(key string, nested bool, depth int) error {
+func (d *decoder) value(key string, ent *keyEntry, nested bool, depth int) error {
 	if d.i >= len(d.s) {
 		return d.errf("unexpected end of input")
 	}
 	switch c := d.s[d.i]; {
 	case c == '{':
-		d.out = append(d.out, Field{Key: key, Kind: KindObject, Nested: nested})
-		return d.object(key, true, depth)
+		d.emit(Field{Key: key, Kind: KindObject, Nested: nested}, ent)
+		return d.object(key, ent, true, depth)
 	case c == '[':
 		if depth > maxDepth {
 			return d.errf("nesting deeper than %d", maxDepth)
 		}
-		d.out = append(d.out, Field{Key: key, Kind: KindArray, Nested: nested})
+		d.emit(Field{Key: key, Kind: KindArray, Nested: nested}, ent)
 		d.i++
 		d.ws()
 		if d.i < len(d.s) && d.s[d.i] == ']' {
@@ -233,7 +251,7 @@ func (d *decoder) value(key string, nested bool, depth int) error {
 		}
 		for {
 			d.ws()
-			if err := d.value(key, nested, depth+1); err != nil {
+			if err := d.value(key, ent, nested, depth+1); err != nil {
 				return err
 			}
 			d.ws()
@@ -255,15 +273,15 @@ func (d *decoder) value(key string, nested bool, depth int) error {
 		if err != nil {
 			return err
 		}
-		d.out = append(d.out, Field{Key: key, Kind: KindString, Text: s, Nested: nested})
+		d.emit(Field{Key: key, Kind: KindString, Text: s, Nested: nested}, ent)
 	case c == 't' || c == 'f' || c == 'n':
 		for _, lit := range [...]string{"true", "false", "null"} {
 			if len(d.s)-d.i >= len(lit) && d.s[d.i:d.i+len(lit)] == lit {
 				d.i += len(lit)
 				if lit == "null" {
-					d.out = append(d.out, Field{Key: key, Kind: KindNull, Nested: nested})
+					d.emit(Field{Key: key, Kind: KindNull, Nested: nested}, ent)
 				} else {
-					d.out = append(d.out, Field{Key: key, Kind: KindBool, Text: lit, Nested: nested})
+					d.emit(Field{Key: key, Kind: KindBool, Text: lit, Nested: nested}, ent)
 				}
 				return nil
 			}
@@ -288,7 +306,7 @@ func (d *decoder) value(key string, nested bool, depth int) error {
 				return &SyntaxError{start, "invalid number " + strconv.Quote(text)}
 			}
 		}
-		d.out = append(d.out, Field{Key: key, Kind: KindNumber, Text: text, Num: f, Nested: nested})
+		d.emit(Field{Key: key, Kind: KindNumber, Text: text, Num: f, Nested: nested}, ent)
 	default:
 		return d.errf("unexpected character %q", c)
 	}

@@ -54,7 +54,10 @@ func isWinEvt(ev *Event) bool {
 // outside the "Event" object are kept as they are.
 func FlattenWindows(ev *Event) { flattenWindows(ev, nil) }
 
-func flattenWindows(ev *Event, keys *keyCache) {
+// flattenWindows flattens ev; ents, when not nil, holds the Decoder's key
+// cache entry of each field (nil for top-level keys), which remembers the
+// flattened name.
+func flattenWindows(ev *Event, ents []*keyEntry) {
 	out := ev.Fields[:0]
 	// Renderers in the xmltodict style write EventData as a list of
 	// {"@Name": "Image", "#text": "C:\..."} objects: pair them up.
@@ -65,7 +68,7 @@ func flattenWindows(ev *Event, keys *keyCache) {
 			pending = ""
 		}
 	}
-	for _, f := range ev.Fields {
+	for i, f := range ev.Fields {
 		if f.Key != "Event" && !strings.HasPrefix(f.Key, "Event.") {
 			out = append(out, f)
 			continue
@@ -91,15 +94,13 @@ func flattenWindows(ev *Event, keys *keyCache) {
 		}
 		var name string
 		var ok bool
-		if keys != nil {
-			wk, hit := keys.win[f.Key]
-			if !hit {
-				wk.name, wk.ok = winevt.FlattenKey(f.Key)
-				if len(keys.win) < maxCachedKeys {
-					keys.win[f.Key] = wk
-				}
+		if ents != nil && ents[i] != nil {
+			e := ents[i]
+			if !e.winDone {
+				e.winName, e.winOK = winevt.FlattenKey(f.Key)
+				e.winDone = true
 			}
-			name, ok = wk.name, wk.ok
+			name, ok = e.winName, e.winOK
 		} else {
 			name, ok = winevt.FlattenKey(f.Key)
 		}
