@@ -52,6 +52,9 @@ func (t *valueTransform) apply(s *applyState, it *item) error {
 			out = append(out, nv...)
 		}
 		if changed {
+			if d.Match.All && len(d.Values) == 1 && len(out) > 1 {
+				d.Match.All = false // one value's alternatives are OR-ed
+			}
 			if s.verbose {
 				s.note("%s values %s → %s (%s)", fieldLabel(d), valuesText(d.Values), valuesText(out), d.Pos)
 			}
