@@ -66,6 +66,7 @@ type Engine struct {
 	byRule    map[*ir.Rule][]input // consumers of base-rule matches
 	generated map[*ir.Rule]bool    // base rules reported on their own
 	watermark time.Time
+	records   int // record ids handed out
 	stats     Stats
 }
 
@@ -260,8 +261,9 @@ func (e *Engine) Add(ev *eval.Event, ref EventRef, ms []eval.Match) []Hit {
 		}
 		return eval.Field{}, false
 	}
+	e.records++
 	for _, in := range consumers {
-		hits = e.feed(hits, in, record{t: t, refs: []EventRef{ref}, look: look})
+		hits = e.feed(hits, in, record{t: t, id: e.records, refs: []EventRef{ref}, look: look})
 	}
 	return hits
 }
@@ -311,8 +313,10 @@ func (e *Engine) propagate(hits []Hit, start int, evLook lookupFunc) []Hit {
 			continue
 		}
 		look := hitLookup(n, h, evLook)
+		e.records++
+		id := e.records
 		for _, in := range n.consumers {
-			hits = e.feed(hits, in, record{t: h.End, refs: h.Events, look: look, chained: true})
+			hits = e.feed(hits, in, record{t: h.End, id: id, refs: h.Events, look: look, chained: true})
 		}
 	}
 	return hits

@@ -18,6 +18,7 @@ type lookupFunc func(name string) (eval.Field, bool)
 // correlation's hit.
 type record struct {
 	t       time.Time
+	id      int // the event (or inner hit) the record stands for
 	refs    []EventRef
 	look    lookupFunc
 	chained bool // an inner correlation's hit, not an event
@@ -57,6 +58,7 @@ type node struct {
 type entry struct {
 	t      time.Time
 	seq    int // arrival order, to break timestamp ties
+	id     int // record id: entries of one event share it
 	slot   int
 	val    string
 	hasVal bool
@@ -139,7 +141,7 @@ func (n *node) observe(e *Engine, hits []Hit, s int, rec record) []Hit {
 		kb.WriteByte(0)
 	}
 	n.seq++
-	en := entry{t: rec.t, seq: n.seq, slot: s, refs: rec.refs}
+	en := entry{t: rec.t, seq: n.seq, id: rec.id, slot: s, refs: rec.refs}
 	if sf.value != "" {
 		if f, ok := rec.look(sf.value); ok && (f.Kind == eval.KindString || f.Kind == eval.KindNumber || f.Kind == eval.KindBool) {
 			en.val, en.hasVal = f.Text, true
@@ -319,16 +321,18 @@ func (n *node) slotRule(s int) int {
 }
 
 // orderedPrefix returns how many of the referenced rules occur in order
-// in es, each step on a later entry than the previous one (greedy, which
-// finds the longest prefix).
+// in es, each step on a later entry of another event than the previous
+// step (greedy, which finds the longest prefix). One event matching two
+// consecutive rules therefore counts once.
 func (n *node) orderedPrefix(es []entry) int {
-	k := 0
+	k, last := 0, -1
 	for _, en := range es {
 		if k == len(n.slots) {
 			break
 		}
-		if n.slots[en.slot].doc == n.slots[k].doc {
+		if n.slots[en.slot].doc == n.slots[k].doc && en.id != last {
 			k++
+			last = en.id
 		}
 	}
 	return k
