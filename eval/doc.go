@@ -93,8 +93,14 @@
 //
 // To keep the per-event cost from growing with the rule count, every rule
 // gets, when possible, an anchor: atoms on literal values (equality,
-// integer equality, a rare 4-byte window of a required substring) of which
-// at least one must hold for the rule to match. Per event, the values of
-// indexed fields are looked up once; only the rules whose atoms hit, plus
-// the route's rules without an anchor, are evaluated. See index.go.
+// integer equality, a rare 4-byte window of a substring that a pattern,
+// a keyword or a regular expression requires) of which at least one must
+// hold for the rule to match. Per event, the values of indexed fields are
+// looked up once; only the rules whose atoms hit, plus the route's rules
+// without an anchor, are evaluated. See index.go; TestCorpusPrefilterAgrees
+// checks that the pre-filter never loses a match.
+//
+// Evaluation itself is short-circuit: long OR lists of plain literals on
+// one field are merged into a literal set scanned in one pass, and the
+// items of a group are tested cheapest first (AND has no side effects).
 package eval
