@@ -185,3 +185,13 @@ func TestDecodeEscapedValuesStayIntact(t *testing.T) {
 		}
 	}
 }
+
+func TestEmptyEngine(t *testing.T) {
+	e, err := Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := e.Match(mustEvent(t, `{"Channel":"Security","EventID":1}`)); len(m) != 0 {
+		t.Fatalf("matches from no rules: %v", m)
+	}
+}
