@@ -73,6 +73,13 @@ func (in *Interpreter) Parse(query string) (interp.Program, error) {
 			if p.peek().kind != tEOF {
 				return nil, fmt.Errorf("esql: unexpected %q in WHERE", p.peek().text)
 			}
+			t, err := typeOf(prog.schema, e)
+			if err != nil {
+				return nil, err
+			}
+			if t != vBool && t != vNull {
+				return nil, fmt.Errorf("esql: WHERE needs a boolean condition, got %s", t)
+			}
 			prog.wheres = append(prog.wheres, e)
 		case "LIMIT", "KEEP", "SORT", "DROP":
 		default:

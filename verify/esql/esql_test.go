@@ -75,11 +75,15 @@ func TestErrors(t *testing.T) {
 			t.Errorf("Parse(%s): no error", q)
 		}
 	}
-	p, err := New().Parse(`FROM x | WHERE destination.port == "0"`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Match(interp.Event{"destination.port": 0.0}); err == nil {
-		t.Error("a long compared with a string literal: no error (ES|QL casts no numbers)")
+	for _, q := range []string{
+		`FROM x | WHERE destination.port == "0"`,      // ES|QL casts no strings to numbers
+		`FROM x | WHERE TO_LOWER(source.ip) == "a"`,   // TO_LOWER takes strings
+		`FROM x | WHERE source.ip LIKE "*-*"`,         // LIKE takes strings
+		`FROM x | WHERE source.ip == "-"`,             // not an address
+		`FROM x | WHERE STARTS_WITH(source.ip, "1.")`, // STARTS_WITH takes strings
+	} {
+		if _, err := New().Parse(q); err == nil {
+			t.Errorf("Parse(%s): no type error", q)
+		}
 	}
 }
