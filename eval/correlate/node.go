@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,14 +130,12 @@ func (n *node) observe(e *Engine, hits []Hit, s int, rec record) []Hit {
 	}
 	sf := n.slots[s].fields
 	var kb strings.Builder
-	values := make([]GroupValue, len(sf.group))
-	for i, name := range sf.group {
+	for _, name := range sf.group {
 		f, ok := rec.look(name)
 		if !ok || f.Kind == eval.KindNull || f.Kind == eval.KindObject || f.Kind == eval.KindArray {
 			e.stats.NoGroup++
 			return hits
 		}
-		values[i] = GroupValue{Field: n.c.GroupBy[i], Value: f.Text}
 		kb.WriteString(f.Text)
 		kb.WriteByte(0)
 	}
@@ -155,7 +154,10 @@ func (n *node) observe(e *Engine, hits []Hit, s int, rec record) []Hit {
 	key := kb.String()
 	g := n.groups[key]
 	if g == nil {
-		g = &group{key: key, values: values}
+		g = &group{key: key, values: make([]GroupValue, len(sf.group))}
+		for i, v := range strings.Split(strings.TrimSuffix(key, "\x00"), "\x00") {
+			g.values[i] = GroupValue{Field: n.c.GroupBy[i], Value: v}
+		}
 		n.groups[key] = g
 	}
 	if n.upper {
@@ -189,14 +191,16 @@ func (n *node) close(e *Engine, hits []Hit, g *group) []Hit {
 // watermark wm has passed, in group-key order.
 func (n *node) expire(e *Engine, hits []Hit, wm time.Time) []Hit {
 	limit := wm.Add(-n.span)
-	for _, k := range n.sortedKeys() {
-		g := n.groups[k]
-		switch {
-		case n.upper && g.entries[0].t.Before(limit):
-			hits = n.close(e, hits, g)
-		case !n.upper && g.entries[len(g.entries)-1].t.Before(limit):
-		default:
-			continue
+	var keys []string
+	for k, g := range n.groups {
+		if (n.upper && g.entries[0].t.Before(limit)) || (!n.upper && g.entries[len(g.entries)-1].t.Before(limit)) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys) // hits in group-key order
+	for _, k := range keys {
+		if n.upper {
+			hits = n.close(e, hits, n.groups[k])
 		}
 		delete(n.groups, k)
 		e.stats.Expired++
@@ -279,6 +283,13 @@ func (n *node) aggregate(es []entry) (float64, bool) {
 		}
 		return float64(len(seen)), true
 	case ir.Temporal:
+		if len(n.slots) <= 64 {
+			var seen uint64 // bit per distinct referenced rule
+			for _, en := range es {
+				seen |= 1 << n.slotRule(en.slot)
+			}
+			return float64(bits.OnesCount64(seen)), true
+		}
 		seen := map[int]bool{}
 		for _, en := range es {
 			seen[n.slotRule(en.slot)] = true
