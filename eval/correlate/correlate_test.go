@@ -262,6 +262,7 @@ func TestExpiry(t *testing.T) {
 		ce.Add(e, EventRef{Index: i}, en.Match(e))
 		maxLive = max(maxLive, ce.Stats().LiveGroups)
 	}
+	t.Logf("max live groups: %d", maxLive)
 	if maxLive > 20 {
 		t.Errorf("max live groups = %d, want ≤ 20", maxLive)
 	}
