@@ -2,12 +2,15 @@ package elastic
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/backends/internal/lower"
 	"github.com/sigconv/sigconv/catalog/attack"
+	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/pipeline"
 )
 
 // Language identifies one Elastic query language.
@@ -104,6 +107,7 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 		return nil, err
 	}
 	e = negatePresence(e)
+	e = adjustPreds(e, res.Table)
 	c := &conv{backend: b.Name(), tbl: res.Table, cfg: cfg}
 	index := cfg.indexes(res)
 	kibana := in.Format == "kibana_ndjson"
@@ -203,6 +207,72 @@ func negatePresence(e lower.Expr) lower.Expr {
 		return &lower.Not{X: negatePresence(e.X)}
 	}
 	return e
+}
+
+// adjustPreds rewrites predicates whose meaning depends on the field type
+// or on the encoding, the way the evaluator (the reference) reads them:
+// base64 and base64offset variants are compared case-sensitively (base64
+// text is case-significant); a boolean field compared with the string
+// "true" / "false" becomes a boolean test; a boolean value compared with a
+// string field becomes the case-insensitive string "true" / "false".
+func adjustPreds(e lower.Expr, tbl *pipeline.Table) lower.Expr {
+	switch e := e.(type) {
+	case *lower.And:
+		ts := make([]lower.Expr, len(e.Terms))
+		for i, t := range e.Terms {
+			ts[i] = adjustPreds(t, tbl)
+		}
+		return &lower.And{Terms: ts}
+	case *lower.Or:
+		ts := make([]lower.Expr, len(e.Terms))
+		for i, t := range e.Terms {
+			ts[i] = adjustPreds(t, tbl)
+		}
+		return &lower.Or{Terms: ts}
+	case *lower.Not:
+		return &lower.Not{X: adjustPreds(e.X, tbl)}
+	case *lower.Pred:
+		if e.IsKeyword() {
+			return e
+		}
+		typ := typeOf(tbl, e.Field)
+		switch e.Kind {
+		case lower.Match:
+			q := *e
+			if !q.Cased && base64Encoded(q.Item) {
+				q.Cased = true
+			}
+			if shape, lit := q.Shape(); typ == typeBool && shape == lower.ShapeExact {
+				switch strings.ToLower(lit) {
+				case "true", "false":
+					q.Kind, q.Bool, q.Pattern = lower.Bool, strings.ToLower(lit) == "true", nil
+				}
+			}
+			return &q
+		case lower.Bool:
+			if typ != typeBool {
+				q := *e
+				q.Kind = lower.Match
+				q.Pattern = []ir.StrPart{{Kind: ir.PartLit, Text: strconv.FormatBool(e.Bool)}}
+				return &q
+			}
+		}
+	}
+	return e
+}
+
+// base64Encoded reports whether the item's values went through base64 or
+// base64offset.
+func base64Encoded(it *ir.Item) bool {
+	if it == nil {
+		return false
+	}
+	for _, enc := range it.Match.Encodings {
+		if enc == ir.EncBase64 || enc == ir.EncBase64Offset {
+			return true
+		}
+	}
+	return false
 }
 
 var indexPatternRe = regexp.MustCompile(`^[A-Za-z0-9_.*\-:]+$`)

@@ -62,7 +62,7 @@ func (d *dsl) list(es []lower.Expr) ([]any, error) {
 // option).
 func (d *dsl) terms(es []lower.Expr) (any, bool) {
 	field, preds, ok := lower.SameField(es)
-	if !ok || len(preds) < 2 {
+	if !ok || len(preds) < 2 || typeOf(d.tbl, field) == typeIP {
 		return nil, false
 	}
 	vals := make([]any, 0, len(preds))
@@ -115,6 +115,16 @@ func (d *dsl) pred(p *lower.Pred) (any, error) {
 		return obj{{"regexp", obj{{f, obj{{"value", re}, {"flags", "ALL"}}}}}}, nil
 	case lower.FieldRef:
 		return nil, d.unsupported(p, "fieldref modifier", "the Query DSL cannot compare two fields without a script query")
+	}
+	if shape, _ := p.Shape(); shape != lower.ShapeAny && typeOf(d.tbl, f) == typeBool {
+		return nil, d.unsupported(p, "value", "%v", boolMismatch(p))
+	}
+	if shape, _ := p.Shape(); shape != lower.ShapeAny && typeOf(d.tbl, f) == typeIP {
+		ip, err := ipValue(p)
+		if err != nil {
+			return nil, d.unsupported(p, "value", "%v", err)
+		}
+		return obj{{"term", obj{{f, obj{{"value", ip}}}}}}, nil
 	}
 	shape, lit := p.Shape()
 	ci := !p.Cased && partsHaveCase(p.Pattern)

@@ -2,6 +2,7 @@ package elastic
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/sigconv/sigconv/backends/internal/lower"
@@ -66,7 +67,7 @@ func (q *eql) group(b *strings.Builder, terms []lower.Expr, op string, paren boo
 // ("A", "B") when every value is an exact case-sensitive string.
 func (q *eql) list(b *strings.Builder, terms []lower.Expr) bool {
 	field, preds, ok := lower.SameField(terms)
-	if !ok || len(preds) < 2 {
+	if !ok || len(preds) < 2 || typeOf(q.tbl, field) == typeIP {
 		return false
 	}
 	vals := make([]string, 0, len(preds))
@@ -144,6 +145,19 @@ func (q *eql) pred(b *strings.Builder, p *lower.Pred) error {
 
 func (q *eql) match(b *strings.Builder, f string, p *lower.Pred) error {
 	shape, lit := p.Shape()
+	if shape != lower.ShapeAny && typeOf(q.tbl, p.Field) == typeBool {
+		return q.unsupported(p, "value", "%v", boolMismatch(p))
+	}
+	if shape != lower.ShapeAny && typeOf(q.tbl, p.Field) == typeIP {
+		// ":" and like compare strings only; an address is a /32 or
+		// /128 network.
+		ip, err := ipValue(p)
+		if err != nil {
+			return q.unsupported(p, "value", "%v", err)
+		}
+		b.WriteString("cidrMatch(" + f + ", " + eqlString(netip.PrefixFrom(netip.MustParseAddr(ip), netip.MustParseAddr(ip).BitLen()).String()) + ")")
+		return nil
+	}
 	switch {
 	case shape == lower.ShapeAny:
 		b.WriteString(f + " != null")

@@ -1,8 +1,12 @@
 package elastic
 
 import (
+	"fmt"
+	"net/netip"
 	"strings"
 	"unicode"
+
+	"github.com/sigconv/sigconv/backends/internal/lower"
 
 	"github.com/sigconv/sigconv/pipeline"
 )
@@ -108,4 +112,26 @@ func foldSet(r rune) []rune {
 		}
 	}
 	return set
+}
+
+// ipValue returns the address of a string predicate on an ip field. An ip
+// field holds only addresses: a term must be one (Elasticsearch rejects
+// anything else), and wildcards and regexps do not apply to ip fields.
+func ipValue(p *lower.Pred) (string, error) {
+	shape, lit := p.Shape()
+	if shape != lower.ShapeExact {
+		return "", fmt.Errorf("%s is an ip field: wildcard patterns (%s) do not apply to it (use cidr)", p.Field, lower.PatternString(p.Pattern))
+	}
+	addr, err := netip.ParseAddr(lit)
+	if err != nil {
+		return "", fmt.Errorf("%s is an ip field and %q is not an IP address", p.Field, lit)
+	}
+	return addr.String(), nil
+}
+
+// boolMismatch is the refusal text for a string pattern (other than true
+// or false, which become boolean tests) on a boolean field: Elasticsearch
+// cannot parse it as a boolean, and stores "" as false.
+func boolMismatch(p *lower.Pred) error {
+	return fmt.Errorf("%s is a boolean field and %s is neither true nor false", p.Field, lower.PatternString(p.Pattern))
 }

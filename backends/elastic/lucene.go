@@ -119,10 +119,22 @@ func (l *lucene) match(b *strings.Builder, f string, p *lower.Pred) error {
 		b.WriteString("_exists_:" + f)
 		return nil
 	}
+	if typeOf(l.tbl, p.Field) == typeBool {
+		return l.unsupported(p, "value", "%v", boolMismatch(p))
+	}
+	if typeOf(l.tbl, p.Field) == typeIP {
+		ip, err := ipValue(p)
+		if err != nil {
+			return l.unsupported(p, "value", "%v", err)
+		}
+		b.WriteString(f + ":" + luceneQuote(ip))
+		return nil
+	}
 	if shape == lower.ShapeExact && lit == "" {
-		// A quoted empty phrase parses to no query at all; "exists and has
-		// no value of one or more characters" is the empty string.
-		b.WriteString("(_exists_:" + f + " AND NOT " + f + ":?*)")
+		// A quoted empty phrase parses to no query at all; the regexp ()
+		// matches exactly the empty string (also as one value of an
+		// array).
+		b.WriteString(f + ":/()/")
 		return nil
 	}
 	fold := !p.Cased && partsHaveCase(p.Pattern)
