@@ -54,6 +54,16 @@ standard input when none is given or for "-". Windows events rendered from
 EVTX as JSON are flattened automatically (--flatten). A summary goes to
 standard error. See docs/eval.md for the matching semantics.
 
+Correlation rules among RULES are evaluated over the matches (sliding
+windows by event time, see --timestamp-field) and print one line per hit:
+
+  {"correlation_id","correlation_title","level","type","group",
+   "window_start","window_end","value","events"}
+
+Matches of rules referenced only by correlations without "generate: true"
+are not printed on their own. Meta filters among RULES or given with
+--filter apply to the rules they target. See docs/correlation.md.
+
 Exit status: 0 when everything was read and compiled, 1 when a rule failed
 to parse or compile or an event could not be read (the rest is still
 evaluated), 2 for usage errors.`,
