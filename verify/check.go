@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -65,9 +66,16 @@ func Check(rule *ir.Rule, query string, in interp.Interpreter, events []interp.E
 	out := &Outcome{}
 	rep, _ := in.(Representer)
 	norm, _ := prog.(Normalizer)
+	seen := map[string]bool{}
 	for _, ev := range events {
 		if norm != nil {
+			// Normalizing can make different events equal: judge each once.
 			ev = norm.Normalize(ev)
+			key, err := json.Marshal(map[string]any(ev))
+			if err == nil && seen[string(key)] {
+				continue
+			}
+			seen[string(key)] = true
 		}
 		if rep != nil && !rep.Represents(ev) {
 			out.Skipped++
