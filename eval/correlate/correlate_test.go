@@ -287,3 +287,20 @@ func TestParseTime(t *testing.T) {
 		t.Errorf("ParseTime(ms) = %v, %v", got, ok)
 	}
 }
+
+func TestChainingFromExpiry(t *testing.T) {
+	// The inner correlation fires at expiry (lt); its hit, at the time of
+	// its last entry, feeds the outer one together with rule_b.
+	src := `title: Quiet A
+name: quiet_a
+correlation: {type: event_count, rules: [rule_a], group-by: [host], timespan: 10s, condition: {lt: 2}}
+---
+title: Quiet A and B
+correlation: {type: temporal, rules: [quiet_a, rule_b], group-by: [host], timespan: 30s, generate: true}
+`
+	got := run(t, src, []ev{{0, "a", h("x")}, {5, "b", h("x")}, {11, "b", h("y")}})
+	want := []string{"Quiet A host=x [0,0] 1 0", "Quiet A and B host=x [0,5] 2 0 1"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
