@@ -17,7 +17,7 @@ type Disagreement struct {
 	Eval     bool         `json:"eval"`            // the evaluator's verdict (the reference)
 	Query    bool         `json:"query"`           // the interpreter's verdict on the emitted query
 	Err      string       `json:"error,omitempty"` // the interpreter's error on this event, if any
-	Searches string       `json:"searches"`        // the evaluator's per-search verdicts, e.g. "selection=true filter=false"
+	Searches string       `json:"searches"`        // the evaluator's per-search verdicts with their lines, e.g. "selection@9:5=true filter@12:5=false"
 	Fragment string       `json:"fragment"`        // the query, or the part of it that decided, when the interpreter can tell
 }
 
@@ -112,7 +112,13 @@ func searches(eng *eval.Engine, ev *eval.Event, route *eval.Route) string {
 	var parts []string
 	for _, e := range ex {
 		for _, s := range e.Searches {
-			parts = append(parts, fmt.Sprintf("%s=%v", s.Name, s.Matched))
+			where := ""
+			if e.Rule != nil && e.Rule.Detection != nil {
+				if def := e.Rule.Detection.Search(s.Name); def != nil && def.Pos.Line > 0 {
+					where = fmt.Sprintf("@%d:%d", def.Pos.Line, def.Pos.Col)
+				}
+			}
+			parts = append(parts, fmt.Sprintf("%s%s=%v", s.Name, where, s.Matched))
 		}
 	}
 	return strings.Join(parts, " ")
