@@ -3,8 +3,8 @@ package injection
 import (
 	"context"
 	"errors"
-	"strings"
 	"io/fs"
+	"strings"
 	"testing"
 	"testing/fstest"
 
