@@ -69,6 +69,7 @@ See docs/verify.md.`,
 	}
 	f := cmd.Flags()
 	f.StringArrayVarP(&o.targets, "target", "t", nil, "target to verify (repeatable), or all")
+	f.StringVarP(&o.format, "format", "f", "", "output format whose query is verified (default: the target's first)")
 	f.StringArrayVarP(&o.pipelines, "pipeline", "p", nil, "processing pipeline: built-in name or YAML file (repeatable; default: the target's own)")
 	f.StringVar(&o.config, "config", "", "backend configuration file (YAML or JSON)")
 	f.StringVar(&o.table, "table", "", "target table when no pipeline chooses one (KQL)")

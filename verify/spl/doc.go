@@ -6,9 +6,10 @@
 //
 // Semantics implemented:
 //   - A query is commands separated by | (outside quotes). The first is an implicit search;
-//     later ones may be search, where, eval, fields and table. Anything else (stats, tstats,
-//     streamstats, ...) is not supported: such queries are correlations or data-model searches
-//     that verify does not check on single events.
+//     later ones may be search, where, eval, fields and table. A query may instead start with
+//     | tstats ... where <search terms> by ...: an event counts when it satisfies the where
+//     clause (data-model searches). Anything else (stats, streamstats, ...) is not supported:
+//     such queries are correlations, which verify does not check on single events.
 //   - search: terms joined by implicit AND, OR, NOT and parentheses (NOT binds tightest, then
 //     OR, then AND: the search command evaluates OR before AND). field=value compares case-insensitively with * as the only wildcard
 //     (backslash cannot escape it); in quoted values \\ is a backslash and \" a quote. Field

@@ -62,7 +62,11 @@ func (*Interpreter) Parse(query string) (interp.Program, error) {
 		lines = append(lines, l)
 	}
 	prog := &Program{}
-	for i, cmd := range splitPipes(strings.Join(lines, "\n")) {
+	text := strings.TrimSpace(strings.Join(lines, "\n"))
+	if strings.HasPrefix(text, "|") {
+		text = strings.TrimSpace(text[1:]) // a generating command such as | tstats
+	}
+	for i, cmd := range splitPipes(text) {
 		cmd = strings.TrimSpace(cmd)
 		name, rest := cmd, ""
 		if j := strings.IndexAny(cmd, " \t\n"); j >= 0 {
@@ -71,6 +75,16 @@ func (*Interpreter) Parse(query string) (interp.Program, error) {
 		var st stage
 		var err error
 		switch {
+		case name == "tstats" && i == 0:
+			// | tstats ... from datamodel=X where <search terms> by ...: an event
+			// counts when it satisfies the where clause's search terms.
+			where, perr := tstatsWhere(rest)
+			if perr != nil {
+				err = perr
+				break
+			}
+			n, perr := parseSearch(where, false)
+			st, err = searchStage{n}, perr
 		case i == 0 && name != "search":
 			n, perr := parseSearch(cmd, true)
 			st, err = searchStage{n}, perr
@@ -223,4 +237,72 @@ func (*Interpreter) Represents(ev interp.Event) bool {
 		}
 	}
 	return true
+}
+
+// tstatsWhere returns the search terms of a tstats command's where clause: the text between
+// the top-level words "where" and "by" (or the end).
+func tstatsWhere(args string) (string, error) {
+	words := topLevelWords(args)
+	start, end := -1, len(args)
+	for _, w := range words {
+		switch {
+		case start < 0 && strings.EqualFold(w.text, "where"):
+			start = w.end
+		case start >= 0 && strings.EqualFold(w.text, "by"):
+			end = w.start
+		}
+		if end < len(args) {
+			break
+		}
+	}
+	if start < 0 {
+		return "", fmt.Errorf("tstats without a where clause")
+	}
+	return args[start:end], nil
+}
+
+type word struct {
+	text       string
+	start, end int
+}
+
+// topLevelWords splits s into whitespace-separated words outside quotes and parentheses.
+func topLevelWords(s string) []word {
+	var out []word
+	depth, quote, start := 0, byte(0), -1
+	flush := func(i int) {
+		if start >= 0 {
+			out = append(out, word{s[start:i], start, i})
+			start = -1
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+			continue
+		case c == '"':
+			quote = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ' ' || c == '\t' || c == '\n':
+			flush(i)
+			continue
+		}
+		if start < 0 && depth >= 0 {
+			start = i
+		}
+		if depth > 0 || c == '(' {
+			start = -2 // inside parentheses: not a keyword
+		}
+	}
+	flush(len(s))
+	return out
 }

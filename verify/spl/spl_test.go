@@ -49,6 +49,8 @@ func TestMatch(t *testing.T) {
 		{"single-quoted field", `* | where lower('Field Name')=="x"`, interp.Event{"Field Name": "X"}, true},
 		{"eval then where", `* | eval b=lower(a) | where b=="x"`, interp.Event{"a": "X"}, true},
 		{"comment lines skipped", "# note\na=1", interp.Event{"a": "1"}, true},
+		{"tstats where clause", `| tstats count min(_time) as t from datamodel=Endpoint.Processes where Processes.process="*http*" NOT Processes.user="x" by Processes.dest`, interp.Event{"Processes.process": "a HTTP b"}, true},
+		{"tstats where clause, no match", `| tstats count from datamodel=D where P.a IN ("x", "y") by P.b`, interp.Event{"P.a": "z"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
