@@ -65,6 +65,9 @@ See docs/verify.md.`,
 	return cmd
 }
 
+// skipPrefix marks a test result as skipped (e.g. the target refused the rule).
+const skipPrefix = "skip: "
+
 // junitCase is one JUnit test case.
 type junitCase struct {
 	XMLName   xml.Name      `xml:"testcase"`
@@ -72,6 +75,11 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -84,6 +92,7 @@ type junitSuite struct {
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
+	Skipped  int         `xml:"skipped,attr"`
 	Time     string      `xml:"time,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
@@ -101,6 +110,11 @@ func runTest(e *env, o *testOptions, dirs []string) error {
 	suite := &junitSuite{Name: "sigconv test"}
 	add := func(class, name string, t0 time.Time, failure string) {
 		c := junitCase{Classname: class, Name: name, Time: fmt.Sprintf("%.3f", time.Since(t0).Seconds())}
+		if reason, ok := strings.CutPrefix(failure, skipPrefix); ok {
+			c.Skipped = &junitSkipped{Message: reason}
+			suite.Skipped++
+			failure = ""
+		}
 		if failure != "" {
 			msg := failure
 			if i := strings.IndexByte(msg, '\n'); i >= 0 {
@@ -136,7 +150,7 @@ func runTest(e *env, o *testOptions, dirs []string) error {
 		}
 	}
 	suite.Time = fmt.Sprintf("%.3f", time.Since(start).Seconds())
-	fmt.Fprintf(e.stderr, "sigconv test: %d tests, %d failures (%s)\n", suite.Tests, suite.Failures, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stderr, "sigconv test: %d tests, %d failures, %d skipped (%s)\n", suite.Tests, suite.Failures, suite.Skipped, time.Since(start).Round(time.Millisecond))
 	if o.junit != "" {
 		var b bytes.Buffer
 		b.WriteString(xml.Header)
@@ -248,8 +262,18 @@ func testTarget(e *env, o *testOptions, c *verify.Case, rules []*ir.Rule, target
 		}
 		queries = append(queries, r.Query)
 	}
-	if opts.Interp == nil {
+	refused := len(reps) > 0
+	for _, r := range reps {
+		if r.Fidelity != verify.FidelityRefused {
+			refused = false
+		}
+	}
+	switch {
+	case opts.Interp == nil:
 		failure.Reset()
+		failure.WriteString(skipPrefix + "no interpreter for target " + target)
+	case refused:
+		failure.WriteString(skipPrefix + "refused: " + reps[0].Reason)
 	}
 	add(c.Rule, "verify: "+target, t0, failure.String())
 	if g, ok := c.Golden[b.Name()]; ok {
