@@ -133,9 +133,11 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 		query = indent(js)
 	case ESQL:
 		var sb strings.Builder
-		if err := (&esql{c}).expr(&sb, e, ""); err != nil {
+		q := &esql{conv: c}
+		if err := q.expr(&sb, e, ""); err != nil {
 			return nil, err
 		}
+		q.multiValueWarning(r.Pos)
 		from := "FROM " + esqlIndexes(index)
 		if kibana {
 			// Kibana deduplicates alerts of non-aggregating ES|QL rules

@@ -3,6 +3,7 @@ package elastic
 import (
 	"strings"
 
+	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/backends/internal/lower"
 	"github.com/sigconv/sigconv/ir"
 )
@@ -18,6 +19,24 @@ import (
 // compare with the lowercased literal (==, LIKE, STARTS_WITH, ENDS_WITH).
 type esql struct {
 	*conv
+	valueTests bool // whether any predicate compares a field's value
+}
+
+// WarnMultiValue is the warning ID of an ES|QL query whose comparisons
+// cannot see into multi-valued fields.
+const WarnMultiValue = "esql-multivalue"
+
+// multiValueWarning records that the query compares field values: ES|QL
+// evaluates a comparison or function of a multi-valued field to null (with
+// a "single-value function encountered multi-value" warning), so an event
+// whose field holds an array never matches, while Sigma matches when any
+// value does. IS NULL / IS NOT NULL are unaffected.
+func (q *esql) multiValueWarning(pos ir.Pos) {
+	if !q.valueTests {
+		return
+	}
+	q.warnings = append(q.warnings, backends.Warning{Pos: pos, ID: WarnMultiValue, Approximate: true,
+		Msg: "ES|QL compares a multi-valued field as null: an event whose field holds several values never matches, while Sigma matches when any value does"})
 }
 
 func (q *esql) expr(b *strings.Builder, e lower.Expr, parent string) error {
@@ -72,6 +91,11 @@ func (q *esql) group(b *strings.Builder, terms []lower.Expr, op string, paren bo
 func (q *esql) pred(b *strings.Builder, p *lower.Pred) error {
 	if err := q.common(p); err != nil {
 		return err
+	}
+	if p.Kind != lower.Null && p.Kind != lower.Exists {
+		if shape, _ := p.Shape(); p.Kind != lower.Match || shape != lower.ShapeAny {
+			q.valueTests = true
+		}
 	}
 	f := esqlField(p.Field)
 	typ := typeOf(q.tbl, p.Field)
