@@ -38,6 +38,11 @@ func (d *Driver) convert(u unit, filters []*ir.Filter, idx *index) (res *Result)
 				Err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}}
 		}
 	}()
+	if errs := u.file.docErrs[u.n]; len(errs) > 0 {
+		res.Kind = docKind(u.doc)
+		res.Status, res.Errors = StatusFailed, errs
+		return res
+	}
 	switch doc := u.doc.(type) {
 	case *ir.Rule:
 		res.Kind = KindRule
@@ -58,6 +63,16 @@ func (d *Driver) convert(u unit, filters []*ir.Filter, idx *index) (res *Result)
 		res.Text = dump(doc)
 	}
 	return res
+}
+
+func docKind(doc ir.Document) Kind {
+	switch doc.(type) {
+	case *ir.Correlation:
+		return KindCorrelation
+	case *ir.Filter:
+		return KindFilter
+	}
+	return KindRule
 }
 
 // fail marks r failed with the given errors.

@@ -146,6 +146,51 @@ type parsedFile struct {
 	in   input
 	docs []ir.Document
 	errs ir.ErrorList
+	// whole is true when errs make the whole file fail; otherwise each
+	// error belongs to the document in docErrs.
+	whole   bool
+	docErrs []ir.ErrorList // parallel to docs
+}
+
+// failed reports whether document n cannot be used.
+func (pf *parsedFile) failed(n int) bool {
+	return pf.whole || len(pf.docErrs[n]) > 0
+}
+
+// attribute assigns each parse error to the document it lies in (the last
+// document starting at or before it), so that the other documents of the
+// file are still converted. The whole file fails when an error lies outside
+// every document, when the file could not be split into documents, and for
+// rule collections, whose documents are merged from each other.
+func (pf *parsedFile) attribute() {
+	pf.docErrs = make([]ir.ErrorList, len(pf.docs))
+	if len(pf.errs) == 0 {
+		return
+	}
+	if len(pf.docs) == 0 {
+		pf.whole = true
+		return
+	}
+	for _, doc := range pf.docs {
+		if r, ok := doc.(*ir.Rule); ok && r.Collection != nil {
+			pf.whole = true
+			return
+		}
+	}
+	for _, e := range pf.errs {
+		owner := -1
+		for n, doc := range pf.docs {
+			p := doc.Metadata().Pos
+			if p.IsValid() && (p.Line < e.Pos.Line || (p.Line == e.Pos.Line && p.Col <= e.Pos.Col)) {
+				owner = n
+			}
+		}
+		if owner < 0 || (e.Pos.File != "" && e.Pos.File != pf.in.path) {
+			pf.whole = true
+			return
+		}
+		pf.docErrs[owner] = append(pf.docErrs[owner], e)
+	}
 }
 
 // Run converts the files and directories in paths and calls emit with one
@@ -199,11 +244,12 @@ func (d *Driver) parse(in input) *parsedFile {
 	pf := &parsedFile{in: in}
 	src, err := d.read(in)
 	if err != nil {
-		pf.errs = ioError(in, err)
+		pf.errs, pf.whole = ioError(in, err), true
 		return pf
 	}
 	pf.docs, pf.errs = parser.ParseFile(in.path, src)
 	pf.errs.Sort()
+	pf.attribute()
 	return pf
 }
 
@@ -216,14 +262,14 @@ type unit struct {
 }
 
 // plan lists the units of phase two in input order and gathers the meta
-// filters. A file with parse errors is one failed unit: its documents may
-// depend on each other (rule collections, correlations next to their
-// rules), so none of them is converted.
+// filters. A file whose errors cannot be pinned on single documents is one
+// failed unit (see parsedFile.attribute); otherwise a document with errors
+// is a failed unit and the others are converted.
 func (d *Driver) plan(files []*parsedFile) ([]unit, []*ir.Filter) {
 	var units []unit
 	var filters []*ir.Filter
 	for _, pf := range files {
-		if len(pf.errs) > 0 {
+		if pf.whole {
 			units = append(units, unit{file: pf})
 			continue
 		}
@@ -235,12 +281,12 @@ func (d *Driver) plan(files []*parsedFile) ([]unit, []*ir.Filter) {
 		}
 		for n, doc := range pf.docs {
 			f, isFilter := doc.(*ir.Filter)
-			if isFilter {
+			if isFilter && !pf.failed(n) {
 				filters = append(filters, f)
 			}
 			// Filters are reported only as IR dumps; a rule in a
 			// --filter file is reported as a failure by convert.
-			if !isFilter || d.opts.Target == IRTarget {
+			if !isFilter || d.opts.Target == IRTarget || pf.failed(n) {
 				units = append(units, unit{file: pf, doc: doc, n: n, docs: docs})
 			}
 		}

@@ -225,3 +225,22 @@ func isDirectory(p string) bool {
 	info, err := os.Stat(p)
 	return err == nil && info.IsDir()
 }
+
+func TestBadDocumentDoesNotSinkItsFile(t *testing.T) {
+	bad := "title: bad\nname: bad\nlogsource: {product: windows}\ndetection:\n    selection: {Image|nope: x}\n    condition: selection\n"
+	corr := "title: corr\ncorrelation:\n    type: event_count\n    rules: [bad]\n    group-by: [Host]\n    timespan: 5m\n    condition: {gte: 3}\n"
+	fsys := fstest.MapFS{"m.yml": {Data: []byte(rule("alpha") + "---\n" + bad + "---\n" + corr)}}
+	reg := backends.NewRegistry(fakeCorr{})
+	got, sum := runAll(t, Options{Registry: reg, Target: "fake", FS: fsys}, "m.yml")
+	want := []string{
+		"m.yml#0 rule converted: query alpha",
+		`m.yml#1 rule failed: m.yml:14:23: unknown modifier "nope" [unknown-modifier]`,
+		`m.yml#2 correlation failed: m.yml:20:13: correlation refers to "bad", which is no rule or correlation among the inputs [unknown-rule-reference]`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
+	}
+	if sum.Read != 3 || sum.Converted != 1 || sum.Failed != 2 {
+		t.Errorf("summary %+v", sum)
+	}
+}

@@ -6,7 +6,7 @@ import (
 )
 
 // index finds rules and correlations of all inputs by id or name, for
-// correlation references. Only files that parsed cleanly are indexed; when
+// correlation references. Only documents without errors are indexed; when
 // two documents share an id or name the first in input order wins.
 type index struct {
 	byRef map[string]ir.Document
@@ -15,11 +15,11 @@ type index struct {
 func newIndex(files []*parsedFile) *index {
 	idx := &index{byRef: map[string]ir.Document{}}
 	for _, pf := range files {
-		if len(pf.errs) > 0 || pf.in.filter {
+		if pf.whole || pf.in.filter {
 			continue
 		}
-		for _, doc := range pf.docs {
-			if _, ok := doc.(*ir.Filter); ok {
+		for n, doc := range pf.docs {
+			if _, ok := doc.(*ir.Filter); ok || pf.failed(n) {
 				continue
 			}
 			m := doc.Metadata()

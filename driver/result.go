@@ -35,7 +35,7 @@ type Kind int
 const (
 	KindRule        Kind = iota // a detection rule
 	KindCorrelation             // a correlation rule
-	KindFilter                  // a meta filter (reported with -t ir only)
+	KindFilter                  // a meta filter (reported with -t ir, or when it has errors)
 	KindFile                    // a whole file that could not be read or parsed
 )
 
@@ -136,8 +136,8 @@ type ReasonCount struct {
 
 // add counts one result.
 func (s *Summary) add(r *Result, reasons map[string]int) {
-	if r.Kind == KindFilter {
-		return
+	if r.Kind == KindFilter && r.Status != StatusFailed {
+		return // filters are not rules; only a broken one counts
 	}
 	s.Read++
 	switch r.Status {

@@ -215,7 +215,7 @@ func TestJSONReport(t *testing.T) {
 	if len(records) != 3 {
 		t.Fatalf("got %d records, want 2 results and a summary:\n%s", len(records), stderr)
 	}
-	if records[0]["status"] != "failed" || records[0]["kind"] != "file" || records[1]["status"] != "converted" {
+	if records[0]["status"] != "failed" || records[0]["kind"] != "rule" || records[1]["status"] != "converted" {
 		t.Errorf("result records: %v", records[:2])
 	}
 	errs, _ := records[0]["errors"].([]any)
