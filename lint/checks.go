@@ -16,11 +16,14 @@ var (
 	d3fendRE = regexp.MustCompile(`^(d3f?-[A-Za-z0-9-]+|model|harden|detect|isolate|deceive|evict)$`)
 )
 
-// attackTactics are the ATT&CK Enterprise tactic short names.
+// attackTactics are the ATT&CK Enterprise tactic short names. ATT&CK v18
+// (October 2025) split Defense Evasion into Stealth and Defense
+// Impairment; SigmaHQ's rules use both new names (about 1,500 tags), and
+// older rules keep defense-evasion, so all three are valid.
 var attackTactics = []string{
 	"reconnaissance", "resource-development", "initial-access", "execution", "persistence",
-	"privilege-escalation", "defense-evasion", "credential-access", "discovery", "lateral-movement",
-	"collection", "command-and-control", "exfiltration", "impact",
+	"privilege-escalation", "defense-evasion", "stealth", "defense-impairment", "credential-access",
+	"discovery", "lateral-movement", "collection", "command-and-control", "exfiltration", "impact",
 }
 
 // checkTag returns why a tag is invalid, or "".

@@ -17,6 +17,7 @@ type checkOptions struct {
 	pipelines []string
 	filters   []string
 	json      bool
+	lint      lintOptions
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -30,6 +31,11 @@ standard output. With -t the rules are also put through the pipelines and
 converted (the queries are discarded), so conversion failures show too;
 refusals are listed as well but are not problems.
 
+Each document is also linted like SigmaHQ's CI (id, dates, tags, status,
+level, log source, unused searches, conditions that never match, duplicate
+ids across the run): file:line:col: warning|error: message [check-id].
+Error findings fail the check; --disable and --lint-config skip checks.
+
 Exit status: 0 when no problem was found, 1 otherwise, 2 for usage errors.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -41,6 +47,7 @@ Exit status: 0 when no problem was found, 1 otherwise, 2 for usage errors.`,
 	f.StringArrayVarP(&o.pipelines, "pipeline", "p", nil, "processing pipeline: built-in name or YAML file (repeatable)")
 	f.StringArrayVar(&o.filters, "filter", nil, "Sigma meta filter file (repeatable)")
 	f.BoolVar(&o.json, "json", false, "report per-rule results and the summary as NDJSON on standard output")
+	addLintFlags(cmd, &o.lint)
 	return cmd
 }
 
@@ -65,9 +72,14 @@ func runCheck(e *env, o *checkOptions, args []string) error {
 	for _, n := range d.Notes() {
 		fmt.Fprintf(e.stderr, "sigconv: warning: %s\n", n)
 	}
+	linter, err := newCheckLinter(&o.lint, e.stdout, o.json)
+	if err != nil {
+		return usageErr(err)
+	}
 	problems := newReporter(e.stdout, o.json)
 	sum, err := d.Run(context.Background(), args, func(r *driver.Result) error {
 		problems.result(r)
+		linter.result(r)
 		if len(r.Unmapped) > 0 && !o.json {
 			fmt.Fprintf(e.stdout, "%s: note: fields left unmapped by the pipelines: %s [%s]\n", r.Pos, strings.Join(r.Unmapped, ", "), ir.CodeUnmappedField)
 		}
@@ -83,7 +95,8 @@ func runCheck(e *env, o *checkOptions, args []string) error {
 		counts.noun = "ok"
 		counts.summary(sum)
 	}
-	if sum.Failed > 0 {
+	linter.summary(e.stderr)
+	if sum.Failed > 0 || linter.failed() {
 		return failed()
 	}
 	return nil
