@@ -34,7 +34,8 @@ refusals are listed as well but are not problems.
 Each document is also linted like SigmaHQ's CI (id, dates, tags, status,
 level, log source, unused searches, conditions that never match, duplicate
 ids across the run): file:line:col: warning|error: message [check-id].
-Error findings fail the check; --disable and --lint-config skip checks.
+Error findings fail the check; --disable and --lint-config skip checks;
+--strict adds the missing author/date/description/level checks.
 
 Exit status: 0 when no problem was found, 1 otherwise, 2 for usage errors.`,
 		Args: cobra.ArbitraryArgs,

@@ -21,7 +21,13 @@ type lintOptions struct {
 	disable []string // --disable ID,...
 	config  string   // --lint-config FILE
 	off     bool     // --no-lint
+	strict  bool     // --strict
 }
+
+// completenessChecks report missing recommended metadata. SigmaHQ's CI
+// requires it, but for a user's own rules it is noise, so they run only
+// with --strict.
+var completenessChecks = []string{"missing-author", "missing-date", "missing-description", "missing-level"}
 
 // addLintFlags registers the lint flags on check.
 func addLintFlags(cmd *cobra.Command, o *lintOptions) {
@@ -29,6 +35,7 @@ func addLintFlags(cmd *cobra.Command, o *lintOptions) {
 	f.StringSliceVar(&o.disable, "disable", nil, "lint check ids to skip, comma-separated (see docs/reliability.md)")
 	f.StringVar(&o.config, "lint-config", "", "YAML file selecting lint checks (disabled: [ids])")
 	f.BoolVar(&o.off, "no-lint", false, "only parse and convert; do not lint")
+	f.BoolVar(&o.strict, "strict", false, "also report missing author, date, description and level (as SigmaHQ's CI does)")
 }
 
 // lintConfigFile is the --lint-config format.
@@ -59,6 +66,11 @@ func newCheckLinter(o *lintOptions, w io.Writer, asJSON bool) (*checkLinter, err
 		known[c.ID] = true
 	}
 	disabled := map[string]bool{}
+	if !o.strict {
+		for _, id := range completenessChecks {
+			disabled[id] = true
+		}
+	}
 	ids := append([]string(nil), o.disable...)
 	if o.config != "" {
 		src, err := os.ReadFile(o.config)
@@ -94,7 +106,10 @@ func (c *checkLinter) result(r *driver.Result) {
 	if err != nil {
 		return // the driver reported it
 	}
-	docs, _ := parser.ParseFile(r.File, src)
+	docs, errs := parser.ParseFile(r.File, src)
+	if len(errs) > 0 {
+		return // the driver reported the errors; lint findings would be noise
+	}
 	for _, doc := range docs {
 		for _, f := range c.l.Add(doc) {
 			c.counts[f.ID]++
