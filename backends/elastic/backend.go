@@ -249,6 +249,11 @@ func adjustPreds(e lower.Expr, tbl *pipeline.Table) lower.Expr {
 				case "true", "false":
 					q.Kind, q.Bool, q.Pattern = lower.Bool, strings.ToLower(lit) == "true", nil
 				}
+			} else if typ == typeNumber && shape == lower.ShapeExact {
+				// '445' on a numeric field is the number 445.
+				if n := parseNumber(q.Pos, lit); n != nil {
+					q.Kind, q.Num, q.Pattern = lower.Number, n, nil
+				}
 			}
 			return &q
 		case lower.Bool:
@@ -261,6 +266,18 @@ func adjustPreds(e lower.Expr, tbl *pipeline.Table) lower.Expr {
 		}
 	}
 	return e
+}
+
+// parseNumber returns lit as a Sigma number, or nil when it is not a
+// plain decimal number.
+func parseNumber(pos ir.Pos, lit string) *ir.Number {
+	if i, err := strconv.ParseInt(lit, 10, 64); err == nil {
+		return &ir.Number{Pos: pos, Raw: lit, IsInt: true, Int: i, Float: float64(i)}
+	}
+	if f, err := strconv.ParseFloat(lit, 64); err == nil && strings.Trim(lit, "0123456789.-") == "" {
+		return &ir.Number{Pos: pos, Raw: lit, Float: f}
+	}
+	return nil
 }
 
 // base64Encoded reports whether the item's values went through base64 or

@@ -74,6 +74,9 @@ func (d *dsl) terms(es []lower.Expr) (any, bool) {
 			vals = append(vals, numberValue(p.Num))
 			continue
 		}
+		if typeOf(d.tbl, field) != typeUnknown {
+			return nil, false // strings on typed fields are checked one by one
+		}
 		shape, lit := p.Shape()
 		if shape != lower.ShapeExact || lit == "" || (!p.Cased && hasCase(lit)) {
 			return nil, false
@@ -118,6 +121,9 @@ func (d *dsl) pred(p *lower.Pred) (any, error) {
 	}
 	if shape, _ := p.Shape(); shape != lower.ShapeAny && typeOf(d.tbl, f) == typeBool {
 		return nil, d.unsupported(p, "value", "%v", boolMismatch(p))
+	}
+	if shape, _ := p.Shape(); shape != lower.ShapeAny && typeOf(d.tbl, f) == typeNumber {
+		return nil, d.unsupported(p, "value", "%v", numberMismatch(p))
 	}
 	if shape, _ := p.Shape(); shape != lower.ShapeAny && typeOf(d.tbl, f) == typeIP {
 		ip, err := ipValue(p)

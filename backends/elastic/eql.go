@@ -67,7 +67,7 @@ func (q *eql) group(b *strings.Builder, terms []lower.Expr, op string, paren boo
 // ("A", "B") when every value is an exact case-sensitive string.
 func (q *eql) list(b *strings.Builder, terms []lower.Expr) bool {
 	field, preds, ok := lower.SameField(terms)
-	if !ok || len(preds) < 2 || typeOf(q.tbl, field) == typeIP {
+	if !ok || len(preds) < 2 || typeOf(q.tbl, field) != typeUnknown {
 		return false
 	}
 	vals := make([]string, 0, len(preds))
@@ -128,6 +128,9 @@ func (q *eql) pred(b *strings.Builder, p *lower.Pred) error {
 			b.WriteString("number(" + f + ") " + compareOp(p.Op) + " " + p.Num.Raw)
 		}
 	case lower.CIDR:
+		if typ != typeIP {
+			return q.unsupported(p, "cidr modifier", "field %s is not an ip field; EQL's cidrMatch takes ip fields only", p.Field)
+		}
 		b.WriteString("cidrMatch(" + f + ", " + eqlString(p.Prefix.String()) + ")")
 	case lower.Regex:
 		re, err := predRegex(p)
@@ -147,6 +150,9 @@ func (q *eql) match(b *strings.Builder, f string, p *lower.Pred) error {
 	shape, lit := p.Shape()
 	if shape != lower.ShapeAny && typeOf(q.tbl, p.Field) == typeBool {
 		return q.unsupported(p, "value", "%v", boolMismatch(p))
+	}
+	if shape != lower.ShapeAny && typeOf(q.tbl, p.Field) == typeNumber {
+		return q.unsupported(p, "value", "%v", numberMismatch(p))
 	}
 	if shape != lower.ShapeAny && typeOf(q.tbl, p.Field) == typeIP {
 		// ":" and like compare strings only; an address is a /32 or

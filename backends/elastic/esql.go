@@ -154,7 +154,7 @@ func (q *esql) match(b *strings.Builder, f string, p *lower.Pred) error {
 		b.WriteString(f + " IS NOT NULL")
 		return nil
 	}
-	if t := typeOf(q.tbl, p.Field); t == typeIP || t == typeBool {
+	if t := typeOf(q.tbl, p.Field); t != typeUnknown {
 		f = "TO_STRING(" + f + ")" // string operators take no ip or boolean values
 	}
 	ci := !p.Cased && partsHaveCase(p.Pattern)

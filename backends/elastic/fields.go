@@ -135,3 +135,9 @@ func ipValue(p *lower.Pred) (string, error) {
 func boolMismatch(p *lower.Pred) error {
 	return fmt.Errorf("%s is a boolean field and %s is neither true nor false", p.Field, lower.PatternString(p.Pattern))
 }
+
+// numberMismatch is the refusal text for a string pattern on a numeric
+// field: wildcard and regexp queries do not apply to numbers.
+func numberMismatch(p *lower.Pred) error {
+	return fmt.Errorf("%s is a numeric field and %s is not a number", p.Field, lower.PatternString(p.Pattern))
+}

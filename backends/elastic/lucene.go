@@ -122,6 +122,9 @@ func (l *lucene) match(b *strings.Builder, f string, p *lower.Pred) error {
 	if typeOf(l.tbl, p.Field) == typeBool {
 		return l.unsupported(p, "value", "%v", boolMismatch(p))
 	}
+	if typeOf(l.tbl, p.Field) == typeNumber {
+		return l.unsupported(p, "value", "%v", numberMismatch(p))
+	}
 	if typeOf(l.tbl, p.Field) == typeIP {
 		ip, err := ipValue(p)
 		if err != nil {
