@@ -29,6 +29,32 @@ func (in *Interpreter) Represents(ev interp.Event) bool {
 type Program struct {
 	wheres []expr
 	schema es.Schema
+	parts  [][]part // per WHERE: its top-level AND operands with their text
+	texts  []string // per WHERE: its condition text
+}
+
+// part is a top-level operand of a WHERE condition.
+type part struct {
+	e    expr
+	text string
+}
+
+// Fragment names the part of the query that decided the event: the first WHERE operand
+// (of a top-level AND chain) that is not true, or the whole condition of the first WHERE
+// that drops the event; "" when every WHERE keeps it.
+func (p *Program) Fragment(ev interp.Event) string {
+	for i, w := range p.wheres {
+		if v, err := w.eval(p.schema, ev); err == nil && v == true {
+			continue
+		}
+		for _, pt := range p.parts[i] {
+			if v, err := pt.e.eval(p.schema, ev); err != nil || v != true {
+				return pt.text
+			}
+		}
+		return p.texts[i]
+	}
+	return ""
 }
 
 // Match reports whether every WHERE condition is true for the event.
@@ -81,6 +107,8 @@ func (in *Interpreter) Parse(query string) (interp.Program, error) {
 				return nil, fmt.Errorf("esql: WHERE needs a boolean condition, got %s", t)
 			}
 			prog.wheres = append(prog.wheres, e)
+			prog.texts = append(prog.texts, strings.TrimSpace(rest))
+			prog.parts = append(prog.parts, parts(p.spans, e, []rune(rest)))
 		case "LIMIT", "KEEP", "SORT", "DROP":
 		default:
 			return nil, fmt.Errorf("esql: command %s is not supported", name)
@@ -115,8 +143,16 @@ func splitPipes(q string) []string {
 }
 
 type parser struct {
-	toks []token
-	i    int
+	toks  []token
+	i     int
+	depth int    // parentheses and argument lists around the cursor
+	spans []span // operands of top-level AND chains, for fragments
+}
+
+// span is a top-level operand and its text offsets (runes) in the WHERE text.
+type span struct {
+	e        expr
+	from, to int
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -167,18 +203,28 @@ func (p *parser) or() (expr, error) {
 }
 
 func (p *parser) and() (expr, error) {
-	l, err := p.not()
+	l, err := p.operand()
 	if err != nil {
 		return nil, err
 	}
 	for p.kw("AND") {
-		r, err := p.not()
+		r, err := p.operand()
 		if err != nil {
 			return nil, err
 		}
 		l = &logic{l: l, r: r}
 	}
 	return l, nil
+}
+
+// operand parses one operand of AND, remembering where top-level ones are.
+func (p *parser) operand() (expr, error) {
+	from := p.peek().pos
+	e, err := p.not()
+	if err == nil && p.depth == 0 {
+		p.spans = append(p.spans, span{e, from, p.peek().pos})
+	}
+	return e, err
 }
 
 func (p *parser) not() (expr, error) {
@@ -333,7 +379,9 @@ func (p *parser) primary() (expr, error) {
 		return literal{f}, nil
 	case tOp:
 		if t.text == "(" {
+			p.depth++
 			e, err := p.or()
+			p.depth--
 			if err != nil {
 				return nil, err
 			}
@@ -362,7 +410,9 @@ func (p *parser) primary() (expr, error) {
 			call := &call{name: strings.ToUpper(t.text)}
 			if !p.op(")") {
 				for {
+					p.depth++
 					a, err := p.or()
+					p.depth--
 					if err != nil {
 						return nil, err
 					}
@@ -388,3 +438,28 @@ func (p *parser) primary() (expr, error) {
 
 // Normalize returns the event as Elasticsearch stores it (see es.Schema.Normalize).
 func (p *Program) Normalize(ev interp.Event) interp.Event { return p.schema.Normalize(ev) }
+
+// parts returns the operands of the root AND chain of e with their text.
+func parts(spans []span, root expr, src []rune) []part {
+	var ops []expr
+	var flatten func(e expr)
+	flatten = func(e expr) {
+		if l, ok := e.(*logic); ok && !l.or {
+			flatten(l.l)
+			flatten(l.r)
+			return
+		}
+		ops = append(ops, e)
+	}
+	flatten(root)
+	var out []part
+	for _, op := range ops {
+		for _, sp := range spans {
+			if sp.e == op {
+				out = append(out, part{op, strings.TrimSpace(string(src[sp.from:min(sp.to, len(src))]))})
+				break
+			}
+		}
+	}
+	return out
+}
