@@ -43,7 +43,7 @@ type Timespan struct {
 type CorrCondition struct {
 	Pos        Pos         // position of the condition mapping
 	Field      string      // field for value_count / value_sum / value_avg / value_percentile, or ""
-	Percentile float64     // percentile for value_percentile (0 when not given)
+	Percentile float64     // percentile for value_percentile; the parser defaults it to 50 (the median)
 	Bounds     []CorrBound // one or more comparisons, in source order
 }
 

@@ -95,9 +95,11 @@ func (p *fileParser) correlation(root *yaml.Node, index int) *ir.Correlation {
 	if c.Type == ir.ValueMedian {
 		// value_median is value_percentile at 50, see docs/parser.md.
 		c.Type = ir.ValuePercentile
-		if c.Cond != nil && c.Cond.Percentile == 0 {
-			c.Cond.Percentile = 50
-		}
+	}
+	if c.Type == ir.ValuePercentile && c.Cond != nil && c.Cond.Percentile == 0 {
+		// The specification gives no default percentile; the median is
+		// the only neutral choice, and every consumer must agree on it.
+		c.Cond.Percentile = 50
 	}
 	return c
 }
