@@ -30,6 +30,8 @@ type Program struct {
 	category string
 	cond     bexpr
 	schema   es.Schema
+	text     string // the query
+	parts    []part // operands of the top-level and chain, with their text
 }
 
 // Match reports whether the condition is true for the event.
@@ -63,13 +65,61 @@ func (in *Interpreter) Parse(query string) (interp.Program, error) {
 	if t := p.peek(); t.kind != tEOF {
 		return nil, p.errorf("unexpected %q (pipes are not supported)", t.text)
 	}
-	return &Program{category: cat.text, cond: cond, schema: p.schema}, nil
+	prog := &Program{category: cat.text, cond: cond, schema: p.schema, text: query}
+	if l, ok := cond.(*logic); ok {
+		src := []rune(query)
+		for _, c := range p.chains {
+			if c.root != l {
+				continue
+			}
+			prog.parts = make([]part, len(c.spans))
+			cur := bexpr(l)
+			for i := len(c.spans) - 1; i >= 0; i-- {
+				e := cur
+				if i > 0 {
+					lg := cur.(*logic)
+					e, cur = lg.r, lg.l
+				}
+				sp := c.spans[i]
+				prog.parts[i] = part{e, strings.TrimSpace(string(src[sp[0]:min(sp[1], len(src))]))}
+			}
+		}
+	}
+	return prog, nil
+}
+
+// part is a top-level operand of the condition.
+type part struct {
+	e    bexpr
+	text string
+}
+
+// Fragment names the part of the query that decided the event: the first operand of the
+// top-level and chain that is not true; the whole query when the event matches.
+func (p *Program) Fragment(ev interp.Event) string {
+	if t, err := p.cond.truth(p.schema, ev); err == nil && t == triTrue {
+		return p.text
+	}
+	for _, pt := range p.parts {
+		if t, err := pt.e.truth(p.schema, ev); err != nil || t != triTrue {
+			return pt.text
+		}
+	}
+	return p.text
 }
 
 type parser struct {
 	toks   []token
 	i      int
 	schema es.Schema
+	depth  int     // parentheses around the cursor
+	chains []chain // top-level and chains, for fragments
+}
+
+// chain is a top-level AND chain: its root and the text offsets (runes) of its operands.
+type chain struct {
+	root  *logic
+	spans [][2]int
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -119,16 +169,26 @@ func (p *parser) or() (bexpr, error) {
 }
 
 func (p *parser) and() (bexpr, error) {
-	l, err := p.not()
+	var spans [][2]int
+	operand := func() (bexpr, error) {
+		from := p.peek().pos
+		e, err := p.not()
+		spans = append(spans, [2]int{from, p.peek().pos})
+		return e, err
+	}
+	l, err := operand()
 	if err != nil {
 		return nil, err
 	}
 	for p.kw("and") {
-		r, err := p.not()
+		r, err := operand()
 		if err != nil {
 			return nil, err
 		}
 		l = &logic{l: l, r: r}
+	}
+	if root, ok := l.(*logic); ok && p.depth == 0 {
+		p.chains = append(p.chains, chain{root, spans})
 	}
 	return l, nil
 }
@@ -147,7 +207,9 @@ func (p *parser) not() (bexpr, error) {
 // predicate parses a value and an optional comparison, or a parenthesised condition.
 func (p *parser) predicate() (bexpr, error) {
 	if p.op("(") {
+		p.depth++
 		e, err := p.or()
+		p.depth--
 		if err != nil {
 			return nil, err
 		}

@@ -78,3 +78,24 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestFragment(t *testing.T) {
+	q := `process where a : "x" and (b : "y" or b : "z") and not (c : "w")`
+	p, err := New().Parse(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := p.(*Program)
+	for _, tc := range []struct {
+		ev   interp.Event
+		want string
+	}{
+		{interp.Event{"a": "x", "b": "q"}, `(b : "y" or b : "z")`},
+		{interp.Event{"a": "x", "b": "y", "c": "w"}, `not (c : "w")`},
+		{interp.Event{"a": "x", "b": "y"}, q},
+	} {
+		if got := f.Fragment(tc.ev); got != tc.want {
+			t.Errorf("Fragment(%v) = %q, want %q", tc.ev, got, tc.want)
+		}
+	}
+}

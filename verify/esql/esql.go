@@ -108,7 +108,7 @@ func (in *Interpreter) Parse(query string) (interp.Program, error) {
 			}
 			prog.wheres = append(prog.wheres, e)
 			prog.texts = append(prog.texts, strings.TrimSpace(rest))
-			prog.parts = append(prog.parts, parts(p.spans, e, []rune(rest)))
+			prog.parts = append(prog.parts, parts(p.chains, e, []rune(rest)))
 		case "LIMIT", "KEEP", "SORT", "DROP":
 		default:
 			return nil, fmt.Errorf("esql: command %s is not supported", name)
@@ -143,16 +143,16 @@ func splitPipes(q string) []string {
 }
 
 type parser struct {
-	toks  []token
-	i     int
-	depth int    // parentheses and argument lists around the cursor
-	spans []span // operands of top-level AND chains, for fragments
+	toks   []token
+	i      int
+	depth  int     // parentheses and argument lists around the cursor
+	chains []chain // top-level AND chains, for fragments
 }
 
-// span is a top-level operand and its text offsets (runes) in the WHERE text.
-type span struct {
-	e        expr
-	from, to int
+// chain is a top-level AND chain: its root and the text offsets (runes) of its operands.
+type chain struct {
+	root  *logic
+	spans [][2]int
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -203,28 +203,28 @@ func (p *parser) or() (expr, error) {
 }
 
 func (p *parser) and() (expr, error) {
-	l, err := p.operand()
+	var spans [][2]int
+	operand := func() (expr, error) {
+		from := p.peek().pos
+		e, err := p.not()
+		spans = append(spans, [2]int{from, p.peek().pos})
+		return e, err
+	}
+	l, err := operand()
 	if err != nil {
 		return nil, err
 	}
 	for p.kw("AND") {
-		r, err := p.operand()
+		r, err := operand()
 		if err != nil {
 			return nil, err
 		}
 		l = &logic{l: l, r: r}
 	}
-	return l, nil
-}
-
-// operand parses one operand of AND, remembering where top-level ones are.
-func (p *parser) operand() (expr, error) {
-	from := p.peek().pos
-	e, err := p.not()
-	if err == nil && p.depth == 0 {
-		p.spans = append(p.spans, span{e, from, p.peek().pos})
+	if root, ok := l.(*logic); ok && p.depth == 0 {
+		p.chains = append(p.chains, chain{root, spans})
 	}
-	return e, err
+	return l, nil
 }
 
 func (p *parser) not() (expr, error) {
@@ -439,27 +439,28 @@ func (p *parser) primary() (expr, error) {
 // Normalize returns the event as Elasticsearch stores it (see es.Schema.Normalize).
 func (p *Program) Normalize(ev interp.Event) interp.Event { return p.schema.Normalize(ev) }
 
-// parts returns the operands of the root AND chain of e with their text.
-func parts(spans []span, root expr, src []rune) []part {
-	var ops []expr
-	var flatten func(e expr)
-	flatten = func(e expr) {
-		if l, ok := e.(*logic); ok && !l.or {
-			flatten(l.l)
-			flatten(l.r)
-			return
-		}
-		ops = append(ops, e)
+// parts returns the operands of root, when it is a top-level AND chain, with their text.
+func parts(chains []chain, root expr, src []rune) []part {
+	l, ok := root.(*logic)
+	if !ok {
+		return nil
 	}
-	flatten(root)
-	var out []part
-	for _, op := range ops {
-		for _, sp := range spans {
-			if sp.e == op {
-				out = append(out, part{op, strings.TrimSpace(string(src[sp.from:min(sp.to, len(src))]))})
-				break
+	for _, c := range chains {
+		if c.root != l {
+			continue
+		}
+		out := make([]part, len(c.spans))
+		cur := expr(l)
+		for i := len(c.spans) - 1; i >= 0; i-- {
+			e := cur
+			if i > 0 {
+				lg := cur.(*logic)
+				e, cur = lg.r, lg.l
 			}
+			sp := c.spans[i]
+			out[i] = part{e, strings.TrimSpace(string(src[sp[0]:min(sp[1], len(src))]))}
 		}
+		return out
 	}
-	return out
+	return nil
 }
