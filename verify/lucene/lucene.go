@@ -56,6 +56,22 @@ func (p *Program) Normalize(ev interp.Event) interp.Event { return p.schema.Norm
 // Match reports whether the event matches.
 func (p *Program) Match(ev interp.Event) (bool, error) { return p.root.match(ev) }
 
+// Fragment names the top-level clause that rejected the event: a required clause that does
+// not match or a prohibited one that does; "" otherwise (the whole query decided).
+func (p *Program) Fragment(ev interp.Event) string {
+	q, ok := p.root.(*boolQuery)
+	if !ok || len(q.texts) != len(q.clauses) {
+		return ""
+	}
+	for i, c := range q.clauses {
+		m, err := c.n.match(ev)
+		if err != nil || (c.occur == must && !m) || (c.occur == mustNot && m) {
+			return q.texts[i]
+		}
+	}
+	return ""
+}
+
 type node interface {
 	match(ev interp.Event) (bool, error)
 }
@@ -74,7 +90,10 @@ type clause struct {
 }
 
 // boolQuery is a classic-parser boolean group.
-type boolQuery struct{ clauses []clause }
+type boolQuery struct {
+	clauses []clause
+	texts   []string // each clause's text (top-level group only), for fragments
+}
 
 func (b *boolQuery) match(ev interp.Event) (bool, error) {
 	hasMust, hasShould, anyShould := false, false, false
@@ -144,6 +163,7 @@ type parser struct {
 	src    []rune
 	i      int
 	schema es.Schema
+	depth  int // groups around the cursor
 }
 
 func (p *parser) errorf(format string, args ...any) error {
@@ -199,6 +219,7 @@ func (p *parser) query(field string) (*boolQuery, error) {
 			c = conjOr
 		}
 		p.skipSpace()
+		start := p.i
 		m := modNone
 		if p.take("NOT") || p.take("!") || p.take("-") {
 			m = modNot
@@ -206,11 +227,16 @@ func (p *parser) query(field string) (*boolQuery, error) {
 			m = modReq
 		}
 		p.skipSpace()
+		p.depth++
 		n, err := p.clause(field)
+		p.depth--
 		if err != nil {
 			return nil, err
 		}
 		q.add(c, m, n)
+		if p.depth == 0 {
+			q.texts = append(q.texts, strings.TrimSpace(string(p.src[start:p.i])))
+		}
 	}
 }
 

@@ -87,3 +87,23 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestFragment(t *testing.T) {
+	p, err := New().Parse(`a:"x" AND (b:"y" OR b:"z") AND NOT c:"w"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := p.(*Program)
+	for _, tc := range []struct {
+		ev   interp.Event
+		want string
+	}{
+		{interp.Event{"a": "x", "b": "q"}, `(b:"y" OR b:"z")`},
+		{interp.Event{"a": "x", "b": "y", "c": "w"}, `NOT c:"w"`},
+		{interp.Event{"a": "x", "b": "y"}, ""},
+	} {
+		if got := f.Fragment(tc.ev); got != tc.want {
+			t.Errorf("Fragment(%v) = %q, want %q", tc.ev, got, tc.want)
+		}
+	}
+}
