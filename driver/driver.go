@@ -223,10 +223,22 @@ func (d *Driver) Run(ctx context.Context, paths []string, emit func(*Result) err
 	// Phase two: convert every document.
 	units, filters := d.plan(files)
 	idx := newIndex(files)
+	// Rules behind correlations are hidden only when the target can
+	// convert the correlations; otherwise they are output on their own
+	// and the correlations are refused.
+	var hidden map[ir.Document]bool
+	if _, ok := d.backend.(backends.CorrelationConverter); ok {
+		hidden = idx.hidden(files)
+	}
 	sum := &Summary{Filters: len(filters)}
 	reasons := map[string]int{}
 	err = ordered(len(units), workers, func(i int) *Result {
-		return d.convert(units[i], filters, idx)
+		r := d.convert(units[i], filters, idx)
+		if u := units[i]; u.doc != nil && hidden[u.doc] && r.Status == StatusOK && d.opts.Target != IRTarget {
+			// Converted (so that problems show) but not output.
+			r.Hidden, r.Output, r.Text = true, nil, ""
+		}
+		return r
 	}, func(i int, r *Result) error {
 		sum.add(r, reasons)
 		if err := ctx.Err(); err != nil {

@@ -244,3 +244,28 @@ func TestBadDocumentDoesNotSinkItsFile(t *testing.T) {
 		t.Errorf("summary %+v", sum)
 	}
 }
+
+func TestCorrelationGenerate(t *testing.T) {
+	corr := func(title, ref string, generate bool) string {
+		return fmt.Sprintf("title: %s\ncorrelation:\n    type: event_count\n    rules: [%s]\n    group-by: [Host]\n    timespan: 5m\n    condition: {gte: 3}\n    generate: %v\n", title, ref, generate)
+	}
+	fsys := fstest.MapFS{
+		"r.yml": {Data: []byte(rule("alpha") + "---\n" + rule("beta") + "---\n" + rule("gamma"))},
+		"c.yml": {Data: []byte(corr("c1", "alpha", false) + "---\n" + corr("c2", "beta", false) + "---\n" + corr("c3", "beta", true))},
+	}
+	got, sum := runAll(t, Options{Registry: backends.NewRegistry(fakeCorr{}), Target: "fake", FS: fsys}, "r.yml", "c.yml")
+	want := []string{
+		"r.yml#0 rule converted: ", // only within c1
+		"r.yml#1 rule converted: query beta",
+		"r.yml#2 rule converted: query gamma",
+		"c.yml#0 correlation converted: correlate event_count over alpha",
+		"c.yml#1 correlation converted: correlate event_count over beta",
+		"c.yml#2 correlation converted: correlate event_count over beta",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
+	}
+	if sum.Converted != 6 {
+		t.Errorf("converted = %d, want 6", sum.Converted)
+	}
+}

@@ -33,6 +33,50 @@ func newIndex(files []*parsedFile) *index {
 	return idx
 }
 
+// hidden returns the rules that are output only as part of the
+// correlations referring to them: per the specification, a rule referred to
+// by a correlation is not converted on its own unless a referring
+// correlation says generate: true. Only correlations without errors whose
+// references all resolve count.
+func (idx *index) hidden(files []*parsedFile) map[ir.Document]bool {
+	hide := map[ir.Document]bool{}
+	show := map[ir.Document]bool{}
+	for _, pf := range files {
+		if pf.whole || pf.in.filter {
+			continue
+		}
+		for n, doc := range pf.docs {
+			c, ok := doc.(*ir.Correlation)
+			if !ok || pf.failed(n) || !idx.resolves(c) {
+				continue
+			}
+			for _, ref := range c.Rules {
+				if r, ok := idx.byRef[ref.Ref].(*ir.Rule); ok {
+					if c.Generate {
+						show[r] = true
+					} else {
+						hide[r] = true
+					}
+				}
+			}
+		}
+	}
+	for r := range show {
+		delete(hide, r)
+	}
+	return hide
+}
+
+// resolves reports whether every reference of c names a document.
+func (idx *index) resolves(c *ir.Correlation) bool {
+	for _, ref := range c.Rules {
+		if idx.byRef[ref.Ref] == nil {
+			return false
+		}
+	}
+	return true
+}
+
 // applyFilters applies the Sigma meta filters (documents given with
 // --filter or found among the inputs) that target rule; see
 // ir.ApplyFilters. It is the one place where filters meet rules.

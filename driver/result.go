@@ -72,6 +72,10 @@ type Result struct {
 	Refusal error
 	// Errors are the positioned problems when Status is StatusFailed.
 	Errors ir.ErrorList
+	// Hidden is true for a converted rule that correlations refer to
+	// without generate: true: it is output only as part of them, so it has
+	// no Output or Text of its own. A refusal or failure is still reported.
+	Hidden bool
 	// Unmapped lists the rule's fields that the pipelines left unmapped
 	// (pipeline.Unmapped), when pipelines ran; check reports them.
 	Unmapped []string

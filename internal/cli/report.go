@@ -122,6 +122,7 @@ type jsonResultRecord struct {
 	ID       string        `json:"id,omitempty"`
 	Title    string        `json:"title,omitempty"`
 	Status   string        `json:"status"`
+	Hidden   bool          `json:"hidden,omitempty"`
 	Errors   []jsonError   `json:"errors,omitempty"`
 	Refusal  *jsonRefusal  `json:"refusal,omitempty"`
 	Warnings []jsonWarning `json:"warnings,omitempty"`
@@ -148,7 +149,7 @@ func toJSONPos(p ir.Pos) jsonPos { return jsonPos{File: p.File, Line: p.Line, Co
 func jsonResult(r *driver.Result) jsonResultRecord {
 	rec := jsonResultRecord{
 		Type: "result", jsonPos: toJSONPos(r.Pos), Doc: r.Doc, Kind: r.Kind.String(),
-		ID: r.ID, Title: r.Title, Status: r.Status.String(),
+		ID: r.ID, Title: r.Title, Status: r.Status.String(), Hidden: r.Hidden,
 	}
 	for _, e := range r.Errors {
 		rec.Errors = append(rec.Errors, jsonError{jsonPos: toJSONPos(e.Pos), Code: e.Code, Message: e.Msg})
