@@ -35,9 +35,16 @@ func Generate(rule *ir.Rule, opts Options) []interp.Event {
 	// Events satisfying the condition: for assignments of truth values to the searches that
 	// make the condition true, the true searches' groups are made to hold.
 	var matching []interp.Event
+	holds := map[*ir.Item]interp.Event{} // for each item, the first starting event built on it
+	hold := func(it *ir.Item, ev interp.Event) {
+		if _, ok := holds[it]; !ok {
+			holds[it] = ev
+		}
+	}
 	for _, mask := range satisfying(det, 16) {
 		for alt := 0; alt < 4; alt++ {
 			ev, used := interp.Event{}, false
+			var set []*ir.Item
 			for i, s := range det.Searches {
 				if mask&(1<<i) == 0 || len(s.Groups) == 0 {
 					continue
@@ -47,8 +54,11 @@ func Generate(rule *ir.Rule, opts Options) []interp.Event {
 					gi, used = alt, used || alt > 0
 				}
 				for _, it := range s.Groups[gi].Items {
-					if _, set := ev[fieldOf(it)]; !set {
+					if _, taken := ev[fieldOf(it)]; !taken {
 						positive(ev, it, 0)
+						set = append(set, it)
+					} else if merge(ev, it) {
+						set = append(set, it)
 					}
 				}
 			}
@@ -56,6 +66,9 @@ func Generate(rule *ir.Rule, opts Options) []interp.Event {
 				break
 			}
 			matching = append(matching, ev)
+			for _, it := range set {
+				hold(it, ev)
+			}
 		}
 	}
 	// One event per group, and one satisfying the first group of every search.
@@ -68,6 +81,9 @@ func Generate(rule *ir.Rule, opts Options) []interp.Event {
 				positive(ev, it, 0)
 			}
 			bases = append(bases, ev)
+			for _, it := range grp.Items {
+				hold(it, ev) // matching events, registered first, take precedence
+			}
 			if gi == 0 {
 				for k, v := range ev {
 					if _, ok := all[k]; !ok {
@@ -86,19 +102,33 @@ func Generate(rule *ir.Rule, opts Options) []interp.Event {
 	}
 	g.add(interp.Event{"Unrelated": "zzz"})
 	starts := append(append(matching, all), bases...)
-	// Every other value of each item, on the first starting event.
+	var items []*ir.Item
 	for _, s := range det.Searches {
 		for _, grp := range s.Groups {
-			for _, it := range grp.Items {
-				for vi := 1; vi < len(it.Values) && vi < 8; vi++ {
-					ev := clone(starts[0])
-					positive(ev, it, vi)
-					g.add(ev)
-				}
-			}
+			items = append(items, grp.Items...)
 		}
 	}
-	// Variations of each item's field on every starting event.
+	home := func(it *ir.Item) interp.Event {
+		if ev, ok := holds[it]; ok {
+			return ev
+		}
+		return starts[0]
+	}
+	// Every other value of each item, on the first starting event built on it.
+	for _, it := range items {
+		for vi := 1; vi < len(it.Values) && vi < 8; vi++ {
+			ev := clone(home(it))
+			positive(ev, it, vi)
+			g.add(ev)
+		}
+	}
+	// Variations of each item's field: first around the first starting event built on it
+	// (so that every item is probed before the cap), then around every starting event.
+	for _, it := range items {
+		for _, ev := range variants(home(it), it) {
+			g.add(ev)
+		}
+	}
 	for _, base := range starts {
 		for _, s := range det.Searches {
 			for _, grp := range s.Groups {
@@ -265,6 +295,46 @@ func positive(ev interp.Event, it *ir.Item, vi int) {
 	if s, ok := sample(it, v); ok {
 		ev[f] = s
 	}
+}
+
+// merge makes an event's string value on the item's field also satisfy a contains,
+// startswith or endswith item (several searches often test the same field, e.g. a command
+// line containing two words): the sample goes between the "pre " and " post" that wrap adds.
+func merge(ev interp.Event, it *ir.Item) bool {
+	f := fieldOf(it)
+	cur, ok := ev[f].(string)
+	if !ok || len(it.Values) == 0 || it.Match.Negate || it.Match.All || len(it.Match.Encodings) > 0 {
+		return false
+	}
+	v, ok := it.Values[0].(*ir.String)
+	if !ok {
+		return false
+	}
+	add := fill(v, "x", "")
+	switch it.Match.Op {
+	case ir.OpContains:
+		switch {
+		case strings.HasSuffix(cur, " post"):
+			ev[f] = strings.TrimSuffix(cur, " post") + " " + add + " post"
+		case strings.HasPrefix(cur, "pre "):
+			ev[f] = "pre " + add + " " + strings.TrimPrefix(cur, "pre ")
+		default:
+			return false
+		}
+	case ir.OpEndsWith:
+		if !strings.HasSuffix(cur, " post") {
+			return false
+		}
+		ev[f] = strings.TrimSuffix(cur, " post") + " " + add
+	case ir.OpStartsWith:
+		if !strings.HasPrefix(cur, "pre ") {
+			return false
+		}
+		ev[f] = add + " " + strings.TrimPrefix(cur, "pre ")
+	default:
+		return false
+	}
+	return true
 }
 
 // sample returns an event value satisfying one item value.
