@@ -69,6 +69,11 @@ func (b *Backend) eqlCorrelation(c *ir.Correlation, refs []corrRef) (*backends.O
 		return nil, backends.Unsupported(pos, b.Name(), string(c.Type)+" correlation",
 			"EQL has no aggregations, and no unordered join within a time window (sample has no time bound); use -t esql or -t dsl")
 	}
+	if len(steps) == 1 {
+		// A sequence needs two steps; one event is the rule's own query
+		// (with its group-by fields present).
+		return &backends.Output{Rule: c, Query: eqlStep(c, steps[0])}, nil
+	}
 	perStep := len(c.Aliases) > 0
 	var sb strings.Builder
 	sb.WriteString("sequence")
@@ -81,25 +86,9 @@ func (b *Backend) eqlCorrelation(c *ir.Correlation, refs []corrRef) (*backends.O
 	}
 	sb.WriteString(" with maxspan=" + shortSpan(c.Timespan.Duration))
 	for _, s := range steps {
-		cat := s.category
-		if cat == "" {
-			cat = eqlCategory(s.res.Rule.LogSource.Category)
-		}
-		cond := s.text
-		var keys []string
-		for _, g := range c.GroupBy {
-			keys = append(keys, eqlField(joinField(c, g, s)))
-		}
-		if len(keys) > 0 {
-			notNull := make([]string, len(keys))
-			for i, k := range keys {
-				notNull[i] = k + " != null"
-			}
-			cond = "(" + s.text + ") and " + strings.Join(notNull, " and ")
-		}
-		sb.WriteString("\n  [" + cat + " where " + cond + "]")
-		if perStep && len(keys) > 0 {
-			sb.WriteString(" by " + strings.Join(keys, ", "))
+		sb.WriteString("\n  [" + eqlStep(c, s) + "]")
+		if perStep && len(c.GroupBy) > 0 {
+			sb.WriteString(" by " + strings.Join(eqlJoinKeys(c, s), ", "))
 		}
 	}
 	return &backends.Output{Rule: c, Query: sb.String()}, nil
@@ -132,4 +121,32 @@ func (b *Backend) sequenceCount(c *ir.Correlation) (int, error) {
 		return 0, backends.Unsupported(bd.Pos, b.Name(), "event_count threshold", "%d events would be a sequence of %d steps; EQL sequences are written for at most %d events (use -t esql or -t dsl)", n, n, maxSequenceCount)
 	}
 	return n, nil
+}
+
+// eqlJoinKeys are the fields of s's events standing for the group-by
+// entries.
+func eqlJoinKeys(c *ir.Correlation, s corrRef) []string {
+	keys := make([]string, len(c.GroupBy))
+	for i, g := range c.GroupBy {
+		keys[i] = eqlField(joinField(c, g, s))
+	}
+	return keys
+}
+
+// eqlStep is one step's query: the rule's category and condition, with its
+// join fields required to be present.
+func eqlStep(c *ir.Correlation, s corrRef) string {
+	cat := s.category
+	if cat == "" {
+		cat = eqlCategory(s.res.Rule.LogSource.Category)
+	}
+	keys := eqlJoinKeys(c, s)
+	if len(keys) == 0 {
+		return cat + " where " + s.text
+	}
+	notNull := make([]string, len(keys))
+	for i, k := range keys {
+		notNull[i] = k + " != null"
+	}
+	return cat + " where (" + s.text + ") and " + strings.Join(notNull, " and ")
 }

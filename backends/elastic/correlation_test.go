@@ -131,6 +131,11 @@ func TestCorrelationQueries(t *testing.T) {
 			},
 		},
 		{
+			name: "eql event_count one event", backend: NewEQL(),
+			src:  ruleA + corr("event_count", "rule_a", "    condition: {gte: 1}\n"),
+			want: []string{`process where (Image : "*\\whoami.exe") and User != null`},
+		},
+		{
 			name: "eql event_count lt refused", backend: NewEQL(),
 			src:     ruleA + corr("event_count", "rule_a", "    condition: {lt: 3}\n"),
 			wantErr: "gt / gte thresholds only",
