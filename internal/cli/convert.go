@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -111,7 +113,11 @@ func runConvert(e *env, o *convertOptions, args []string) error {
 	bundled := d.Combined()
 	var outs []*backends.Output
 	writeFailed := 0
-	sum, runErr := d.Run(context.Background(), args, func(r *driver.Result) error {
+	// On Ctrl-C the run stops after the rule being written and a partly
+	// written -o FILE is removed.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, runErr := d.Run(ctx, args, func(r *driver.Result) error {
 		if r.Status == driver.StatusOK && r.Text != "" {
 			if bundled && r.Output != nil {
 				outs = append(outs, r.Output)
