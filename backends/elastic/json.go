@@ -3,6 +3,7 @@ package elastic
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 )
 
 // obj is a JSON object whose keys keep their insertion order, so that
@@ -17,42 +18,93 @@ type kv struct {
 
 // MarshalJSON writes the members in order.
 func (o obj) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, err := marshal(m.Key)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := marshal(m.Value)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return appendJSON(nil, o)
 }
 
 // marshal encodes v without HTML escaping (queries contain < > &).
 func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	return appendJSON(nil, v)
+}
+
+// appendJSON appends the encoding of v to b. The shapes the query builders
+// produce (obj, []any, strings, booleans, integers) are written directly:
+// going through encoding/json for every nested obj re-encoded and
+// re-validated each level's output, which made the DSL format's cost grow
+// with the nesting depth. Anything else, and strings needing escapes, goes
+// through encoding/json, so the bytes are exactly what it would write.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	var err error
+	switch v := v.(type) {
+	case obj:
+		b = append(b, '{')
+		for i, m := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendString(b, m.Key); err != nil {
+				return nil, err
+			}
+			b = append(b, ':')
+			if b, err = appendJSON(b, m.Value); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
+	case []any:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		b = append(b, '[')
+		for i, e := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendJSON(b, e); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	case string:
+		return appendString(b, v)
+	case bool:
+		return strconv.AppendBool(b, v), nil
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), nil
+	case int64:
+		return strconv.AppendInt(b, v, 10), nil
+	}
+	return appendStd(b, v)
+}
+
+// appendString appends s as a JSON string. Printable ASCII without quotes
+// or backslashes needs no escaping; other strings are left to
+// encoding/json (control characters, U+2028, invalid UTF-8).
+func appendString(b []byte, s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return appendStd(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), nil
+}
+
+// appendStd appends v as encoding/json writes it, without HTML escaping.
+func appendStd(b []byte, v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
+	return append(b, bytes.TrimRight(buf.Bytes(), "\n")...), nil
 }
 
 // indent pretty-prints compact JSON with two spaces.
 func indent(compact []byte) string {
 	var b bytes.Buffer
+	b.Grow(len(compact) * 2)
 	if err := json.Indent(&b, compact, "", "  "); err != nil {
 		return string(compact)
 	}
