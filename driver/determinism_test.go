@@ -58,7 +58,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 // load copies the *.yml files under dir into fsys under prefix.
-func load(t *testing.T, fsys fstest.MapFS, dir, prefix string) {
+func load(t testing.TB, fsys fstest.MapFS, dir, prefix string) {
 	t.Helper()
 	err := filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
 		if err != nil || de.IsDir() || filepath.Ext(p) != ".yml" {
