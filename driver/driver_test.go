@@ -99,6 +99,7 @@ func TestRunOutcomes(t *testing.T) {
 		"rules/c.yml":       {Data: []byte(rule("fail"))},
 		"rules/d.yml":       {Data: []byte("title: broken\ndetection: [\n")},
 		"rules/notes.txt":   {Data: []byte("not a rule")},
+		"rules/a.tests.yml": {Data: []byte("match: []")},
 		"rules/.git/x.yml":  {Data: []byte("hidden: directory")},
 		"corr.yml": {Data: []byte(rule("beta") + "---\n" + `title: corr
 correlation:

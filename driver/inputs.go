@@ -27,7 +27,8 @@ type input struct {
 // collect expands the command-line paths into files: a directory is walked
 // recursively for *.yml and *.yaml files in lexical order, skipping
 // directories whose names start with "." (such as .git and .github, whose
-// YAML files are not rules); a file is taken as is whatever its extension;
+// YAML files are not rules) and NAME.tests.yml test-event files; a file is
+// taken as is whatever its extension;
 // "-" is standard input. A path that cannot be read becomes an input
 // carrying the error, so that it is reported in order with the others.
 func (d *Driver) collect(paths []string, filter bool) []input {
@@ -54,7 +55,7 @@ func (d *Driver) collect(paths []string, filter bool) []input {
 				}
 				return nil
 			}
-			if ext := strings.ToLower(path.Ext(de.Name())); ext != ".yml" && ext != ".yaml" {
+			if ext := strings.ToLower(path.Ext(de.Name())); ext != ".yml" && ext != ".yaml" || isTestsFile(de.Name()) {
 				return nil
 			}
 			found = append(found, input{path: file, rel: d.rel(p, file), filter: filter})
@@ -67,6 +68,13 @@ func (d *Driver) collect(paths []string, filter bool) []input {
 		out = append(out, found...)
 	}
 	return out
+}
+
+// isTestsFile reports whether name is a rule's test-event file
+// (NAME.tests.yml, read by sigconv test), which is not a rule.
+func isTestsFile(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, ".tests.yml") || strings.HasSuffix(n, ".tests.yaml")
 }
 
 // read returns the contents of an input.
