@@ -16,9 +16,10 @@ const maxCondDepth = 64
 // case-insensitive. Search identifiers are not resolved: see
 // docs/parser.md. The error, when not nil, is an ir.ErrorList.
 func ParseCondition(src string, pos ir.Pos) (ir.Cond, error) {
+	runes := runeCounter(src)
 	return parseCondition(src, func(off int) ir.Pos {
 		q := pos
-		q.Col += utf8.RuneCountInString(src[:off])
+		q.Col += runes(off)
 		return q
 	})
 }

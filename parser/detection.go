@@ -104,10 +104,10 @@ func (p *fileParser) scalarPositions(n *yaml.Node) func(off int) ir.Pos {
 		line := p.lineText(n.Line)
 		off := runeOffset(line, pos.Col-1)
 		if off >= 0 && strings.HasPrefix(line[off:], n.Value) {
-			v := n.Value
+			runes := runeCounter(n.Value)
 			return func(o int) ir.Pos {
 				q := pos
-				q.Col += utf8.RuneCountInString(v[:o])
+				q.Col += runes(o)
 				return q
 			}
 		}
