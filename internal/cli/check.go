@@ -56,6 +56,7 @@ func runCheck(e *env, o *checkOptions, args []string) error {
 	if len(args) == 0 {
 		return usagef("check needs at least one PATH (a file, a directory or - for standard input)")
 	}
+	tuneBatchGC()
 	opts := driver.Options{
 		Registry:  e.registry,
 		Target:    o.target,

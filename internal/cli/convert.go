@@ -94,6 +94,7 @@ func runConvert(e *env, o *convertOptions, args []string) error {
 	if len(args) == 0 {
 		return usagef("convert needs at least one PATH (a file, a directory or - for standard input)")
 	}
+	tuneBatchGC()
 	opts, err := o.driverOptions(e)
 	if err != nil {
 		return usageErr(err)
