@@ -7,11 +7,13 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
 	"github.com/sigconv/sigconv/driver"
+	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/lint"
 	"github.com/sigconv/sigconv/parser"
 )
@@ -106,12 +108,14 @@ func (c *checkLinter) result(r *driver.Result) {
 	if err != nil {
 		return // the driver reported it
 	}
+	lines := strings.Split(string(src), "\n")
 	docs, errs := parser.ParseFile(r.File, src)
 	if len(errs) > 0 {
 		return // the driver reported the errors; lint findings would be noise
 	}
 	for _, doc := range docs {
 		for _, f := range c.l.Add(doc) {
+			f.Pos = refinePos(lines, f)
 			c.counts[f.ID]++
 			if f.Severity == lint.Error {
 				c.errors++
@@ -149,3 +153,53 @@ func (c *checkLinter) summary(w io.Writer) {
 
 // failed reports whether an error-severity finding was reported.
 func (c *checkLinter) failed() bool { return c != nil && c.errors > 0 }
+
+// metaKeys maps lint checks about one metadata key to that key.
+var metaKeys = map[string]string{
+	"invalid-id": "id", "duplicate-id": "id", "invalid-status": "status", "invalid-level": "level",
+	"title-too-long": "title", "duplicate-title": "title", "modified-before-date": "modified",
+}
+
+// refinePos points a metadata finding, which the IR places at the start of
+// its document, at the offending key or tag in the source when it can be
+// found there (top-level key, or "- tag" item), before the next document.
+func refinePos(lines []string, f lint.Finding) ir.Pos {
+	key, item := metaKeys[f.ID], ""
+	switch f.ID {
+	case "invalid-date":
+		key = "date"
+		if strings.HasPrefix(f.Msg, "modified ") {
+			key = "modified"
+		}
+	case "invalid-tag":
+		if _, rest, ok := strings.Cut(f.Msg, `tag "`); ok {
+			item, _, _ = strings.Cut(rest, `"`)
+		}
+	}
+	if key == "" && item == "" {
+		return f.Pos
+	}
+	for i := f.Pos.Line - 1; i >= 0 && i < len(lines); i++ {
+		line := strings.TrimRight(lines[i], "\r")
+		if i >= f.Pos.Line && strings.HasPrefix(line, "---") {
+			break
+		}
+		var col int
+		switch {
+		case key != "" && strings.HasPrefix(line, key+":"):
+			rest := line[len(key)+1:]
+			col = len(key) + 2 + len(rest) - len(strings.TrimLeft(rest, " "))
+		case item != "":
+			t := strings.TrimLeft(line, " ")
+			if v, ok := strings.CutPrefix(t, "- "); ok && strings.Trim(strings.TrimSpace(v), `'"`) == item {
+				col = len(line) - len(t) + 3
+			}
+		}
+		if col > 0 {
+			p := f.Pos
+			p.Line, p.Col = i+1, utf8.RuneCountInString(line[:col-1])+1
+			return p
+		}
+	}
+	return f.Pos
+}

@@ -35,7 +35,7 @@ func TestCheckLint(t *testing.T) {
 		not  []string
 	}{
 		{"clean", []string{"check", a}, 0, nil, []string{"[duplicate-id]"}},
-		{"duplicate and tag", []string{"check", a, b}, 1, []string{"b.yml:1:1: error: id " + id + " is also used at", "[duplicate-id]", "[invalid-tag]"}, nil},
+		{"duplicate and tag", []string{"check", a, b}, 1, []string{"b.yml:2:5: error: id " + id + " is also used at", "b.yml:8:5: error: tag \"attack.Execution\"", "[duplicate-id]", "[invalid-tag]"}, nil},
 		{"disable", []string{"check", "--disable", "duplicate-id,invalid-tag", a, b}, 0, nil, []string{"[duplicate-id]", "[invalid-tag]"}},
 		{"config", []string{"check", "--lint-config", cfg, a, b}, 0, nil, []string{"[duplicate-id]"}},
 		{"no-lint", []string{"check", "--no-lint", a, b}, 0, nil, []string{"[duplicate-id]"}},
