@@ -26,7 +26,8 @@ import (
 //
 // Fixed buckets are not Sigma's sliding windows: ES|QL and DSL outputs
 // carry the approximate warning static-time-window (the Splunk backend's
-// ID for the same thing).
+// ID for the same thing). The kibana_ndjson format writes Kibana rules
+// (correlation_kibana.go).
 
 // Warning IDs of correlation outputs.
 const (
@@ -51,12 +52,11 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 		return nil, fmt.Errorf("%s: no correlation to convert", b.Name())
 	}
 	pos := corrPos(c)
+	kibana := in.Format == "kibana_ndjson"
 	switch {
-	case b.lang == Lucene:
+	case b.lang == Lucene && !kibana:
 		return nil, backends.Unsupported(pos, b.Name(), "correlation rule",
-			"a Lucene query_string query selects events and cannot count, group or order them; use -t esql, -t dsl or -t eql")
-	case in.Format == "kibana_ndjson":
-		return nil, backends.Unsupported(pos, b.Name(), "correlation rule", "correlation rules are converted to the default format only, not to Kibana rules")
+			"a Lucene query_string query selects events and cannot count, group or order them; use -t esql, -t dsl or -t eql (or -f kibana_ndjson for a threshold rule)")
 	case len(in.Chained) > 0:
 		return nil, backends.Unsupported(pos, b.Name(), "correlation of correlations",
 			"a correlation referring to another correlation is not converted to Elastic queries (a hit of the inner correlation is not an event the outer query can read)")
@@ -76,16 +76,26 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 		return nil, err
 	}
 	var out *backends.Output
-	switch b.lang {
-	case ESQL:
-		out, err = b.esqlCorrelation(c, refs)
-	case DSL:
-		out, err = b.dslCorrelation(c, refs)
-	case EQL:
+	switch {
+	case b.lang == ESQL:
+		out, err = b.esqlCorrelation(c, refs, !kibana)
+	case b.lang == EQL:
 		out, err = b.eqlCorrelation(c, refs)
+	case kibana: // Lucene or DSL: a threshold rule
+		out = &backends.Output{Rule: c}
+		if b.lang == Lucene {
+			out.Query = luceneAny(refs)
+		}
+	default:
+		out, err = b.dslCorrelation(c, refs)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if kibana {
+		if err := b.kibanaCorrelation(c, refs, cfg, out); err != nil {
+			return nil, err
+		}
 	}
 	for _, r := range refs {
 		out.Warnings = append(out.Warnings, r.warnings...)
@@ -97,7 +107,7 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 type corrRef struct {
 	name     string // the name the correlation uses for it
 	res      *pipeline.Result
-	text     string // ES|QL / EQL condition
+	text     string // Lucene / ES|QL / EQL condition
 	category string // EQL event category, "" for the rule's own
 	dsl      any    // Query DSL query
 	index    []string
@@ -124,6 +134,12 @@ func (b *Backend) corrRefs(c *ir.Correlation, rules []*pipeline.Result, cfg conf
 		cv := &conv{backend: b.Name(), tbl: res.Table, cfg: cfg}
 		ref := corrRef{name: name, res: res, index: cfg.indexes(res)}
 		switch b.lang {
+		case Lucene:
+			var sb strings.Builder
+			if err := (&lucene{cv}).expr(&sb, e, ""); err != nil {
+				return nil, err
+			}
+			ref.text = sb.String()
 		case ESQL:
 			var sb strings.Builder
 			q := &esql{conv: cv}

@@ -23,8 +23,10 @@ import (
 // Markers are one 0/1 column per rule rather than one rule-name column, so
 // an event matching two rules counts for both (temporal). Events without a
 // group-by value are dropped: STATS ... BY would keep them in a null group,
-// which the evaluator does not (docs/correlation.md).
-func (b *Backend) esqlCorrelation(c *ir.Correlation, refs []corrRef) (*backends.Output, error) {
+// which the evaluator does not (docs/correlation.md). Without buckets (a
+// Kibana rule, whose look-back is the window) STATS groups by the group-by
+// fields only.
+func (b *Backend) esqlCorrelation(c *ir.Correlation, refs []corrRef, buckets bool) (*backends.Output, error) {
 	if c.Type == ir.TemporalOrdered {
 		return nil, backends.Unsupported(corrPos(c), b.Name(), "temporal_ordered correlation",
 			"ES|QL aggregations cannot order events inside a window; use -t eql (sequence ... with maxspan)")
@@ -33,17 +35,7 @@ func (b *Backend) esqlCorrelation(c *ir.Correlation, refs []corrRef) (*backends.
 	if err != nil {
 		return nil, err
 	}
-	var idx []string
-	seen := map[string]bool{}
-	for _, r := range refs {
-		for _, i := range r.index {
-			if !seen[i] {
-				seen[i] = true
-				idx = append(idx, i)
-			}
-		}
-	}
-	lines := []string{"FROM " + esqlIndexes(idx)}
+	lines := []string{"FROM " + esqlIndexes(corrIndexes(refs))}
 	// A temporal correlation needs the markers even for one rule.
 	multi := len(refs) > 1 || c.Type == ir.Temporal
 	if !multi {
@@ -82,7 +74,10 @@ func (b *Backend) esqlCorrelation(c *ir.Correlation, refs []corrRef) (*backends.
 			lines = append(lines, "| EVAL "+a.Name+" = "+cases[0])
 		}
 	}
-	by := []string{corrWindow + " = BUCKET(@timestamp, " + esqlSpan(c.Timespan.Duration) + ")"}
+	var by []string
+	if buckets {
+		by = append(by, corrWindow+" = BUCKET(@timestamp, "+esqlSpan(c.Timespan.Duration)+")")
+	}
 	var notNull []string
 	for _, g := range c.GroupBy {
 		by = append(by, esqlField(g))
@@ -95,7 +90,11 @@ func (b *Backend) esqlCorrelation(c *ir.Correlation, refs []corrRef) (*backends.
 	if err != nil {
 		return nil, err
 	}
-	lines = append(lines, "| STATS "+agg+" BY "+strings.Join(by, ", "))
+	stats := "| STATS " + agg
+	if len(by) > 0 {
+		stats += " BY " + strings.Join(by, ", ")
+	}
+	lines = append(lines, stats)
 	if c.Type == ir.Temporal {
 		sum := make([]string, len(refs))
 		for i := range refs {
@@ -108,8 +107,10 @@ func (b *Backend) esqlCorrelation(c *ir.Correlation, refs []corrRef) (*backends.
 		conds[i] = corrValue + " " + corrOps[bd.Op] + " " + fnum(bd.Value)
 	}
 	lines = append(lines, "| WHERE "+strings.Join(conds, " AND "))
-	out := &backends.Output{Rule: c, Query: strings.Join(lines, "\n"),
-		Warnings: []backends.Warning{staticWindowWarning(c, "BUCKET")}}
+	out := &backends.Output{Rule: c, Query: strings.Join(lines, "\n")}
+	if buckets {
+		out.Warnings = append(out.Warnings, staticWindowWarning(c, "BUCKET"))
+	}
 	if warn != nil {
 		out.Warnings = append(out.Warnings, *warn)
 	}

@@ -236,3 +236,81 @@ func TestShortSpan(t *testing.T) {
 }
 
 func secsDuration(s int64) time.Duration { return time.Duration(s) * time.Second }
+
+func TestCorrelationKibana(t *testing.T) {
+	tests := []struct {
+		name    string
+		backend *Backend
+		src     string
+		want    []string // substrings of the NDJSON line
+		warns   []string
+		wantErr string
+	}{
+		{
+			name: "lucene threshold", backend: NewLucene(),
+			src: ruleA + corr("event_count", "rule_a", "    condition: {gt: 9}\n"),
+			want: []string{`"type":"threshold"`, `"language":"lucene"`, `"query":"Image:`, `"threshold":{"field":["User"],"value":10}`,
+				`"from":"now-5m"`, `"interval":"5m"`},
+			warns: []string{WarnScheduleWindow},
+		},
+		{
+			name: "dsl threshold cardinality", backend: NewDSL(),
+			src: ruleA + ruleB + corr("value_count", "rule_a, rule_b", "    condition: {field: Target, gte: 3}\n"),
+			want: []string{`"type":"threshold"`, `"filters":[{"meta":`, `"should":[`,
+				`"threshold":{"field":["User"],"value":1,"cardinality":[{"field":"Target","value":3}]}`},
+			warns: []string{WarnScheduleWindow},
+		},
+		{
+			name: "esql without buckets", backend: NewESQL(),
+			src:   ruleA + corr("event_count", "rule_a", "    condition: {gte: 3}\n"),
+			want:  []string{`"type":"esql"`, `| STATS sigma_value = COUNT(*) BY User\n| WHERE sigma_value >= 3"`, `"from":"now-5m"`},
+			warns: []string{WarnScheduleWindow, WarnMultiValue},
+		},
+		{
+			name: "eql sequence", backend: NewEQL(),
+			src:  ruleA + ruleB + corr("temporal_ordered", "rule_a, rule_b", ""),
+			want: []string{`"type":"eql"`, `"query":"sequence by User with maxspan=5m\n`, `"index":["logs-*"]`, `"from":"now-10m"`},
+		},
+		{
+			name: "threshold lt refused", backend: NewLucene(),
+			src:     ruleA + corr("event_count", "rule_a", "    condition: {lt: 3}\n"),
+			wantErr: "single gt / gte",
+		},
+		{
+			name: "threshold temporal refused", backend: NewDSL(),
+			src:     ruleA + ruleB + corr("temporal", "rule_a, rule_b", ""),
+			wantErr: "count events or distinct values only",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := corrInput(t, tc.src)
+			in.Format = "kibana_ndjson"
+			out, err := tc.backend.ConvertCorrelation(in)
+			if tc.wantErr != "" {
+				if !errors.Is(err, backends.ErrUnsupported) || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want a refusal containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !json.Valid([]byte(out.Text)) || strings.Contains(out.Text, "\n") {
+				t.Fatalf("not one JSON line:\n%s", out.Text)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out.Text, w) {
+					t.Errorf("rule lacks %s:\n%s", w, out.Text)
+				}
+			}
+			var ids []string
+			for _, w := range out.Warnings {
+				ids = append(ids, w.ID)
+			}
+			if diff := cmp.Diff(tc.warns, ids); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
