@@ -189,7 +189,7 @@ func joinBalanced(parts []string, op string) string {
 // listable reports whether p is an equality test that can join an in~ list
 // and returns the column and the printed value.
 func (e *emitter) listable(p *lower.Pred) (c col, val string, num, ok bool, err error) {
-	if p.IsKeyword() || p.TimePart != ir.TimeNone || (!p.Cased && base64Cased(p.Item)) {
+	if p.IsKeyword() || p.TimePart != ir.TimeNone {
 		return col{}, "", false, false, nil
 	}
 	switch p.Kind {
@@ -277,11 +277,6 @@ func (e *emitter) unsupported(p *lower.Pred, what, reason string, args ...any) e
 }
 
 func (e *emitter) pred(p *lower.Pred, neg bool) (string, error) {
-	if !p.Cased && p.Kind == lower.Match && base64Cased(p.Item) {
-		q := *p
-		q.Cased = true
-		p = &q
-	}
 	if p.IsKeyword() {
 		return e.keyword(p, neg)
 	}

@@ -126,7 +126,7 @@ func Query(r *ir.Rule, table *pipeline.Table, ext []Extend) (string, error) {
 // query is Query that also defines the computed columns named in need
 // (correlation group-by fields), used by the rule or not.
 func query(r *ir.Rule, table *pipeline.Table, ext []Extend, need []string) (string, error) {
-	x, err := lower.Rule(presenceGuards(r), Name)
+	x, err := lower.Rule(r, Name)
 	if err != nil {
 		return "", err
 	}

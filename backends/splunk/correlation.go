@@ -141,12 +141,11 @@ func correlationBase(c *ir.Correlation, rules []*pipeline.Result, chained []*bac
 	}
 	var leaves []leaf
 	addLeaf := func(res *pipeline.Result) (string, error) {
-		r := neqPresence(res.Rule)
+		r := res.Rule
 		x, err := lower.Rule(r, Name)
 		if err != nil {
 			return "", err
 		}
-		caseSensitiveEncodings(x)
 		e := &emitter{pos: r.Pos}
 		if err := e.check(x); err != nil {
 			return "", err
@@ -302,12 +301,11 @@ func chainedStage(in *backends.CorrelationInput, leafFlags []string, flag string
 
 // singleRuleBase is the rule's own query; an alias is the rule's field.
 func singleRuleBase(c *ir.Correlation, res *pipeline.Result) ([]string, error) {
-	r := neqPresence(res.Rule)
+	r := res.Rule
 	x, err := lower.Rule(r, Name)
 	if err != nil {
 		return nil, err
 	}
-	caseSensitiveEncodings(x)
 	e := &emitter{pos: r.Pos}
 	if err := e.check(x); err != nil {
 		return nil, err

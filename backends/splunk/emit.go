@@ -440,9 +440,10 @@ func (e *emitter) wherePred(p *lower.Pred) (expr, guard string) {
 var compareOps = map[ir.Op]string{ir.OpLT: "<", ir.OpLTE: "<=", ir.OpGT: ">", ir.OpGTE: ">="}
 
 // fieldRef compares two fields. Case-insensitive comparisons lower both.
+// It needs no guard of its own: the lowered tree already ANDs exists tests
+// of both fields into the predicate's group.
 func fieldRef(p *lower.Pred) (expr, guard string) {
 	a, b := evalField(p.Field), evalField(p.RefField)
-	guard = "isnotnull(" + a + ") AND isnotnull(" + b + ")"
 	if !p.Cased {
 		a, b = "lower("+a+")", "lower("+b+")"
 	}

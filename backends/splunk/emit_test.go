@@ -110,7 +110,7 @@ func TestQuery(t *testing.T) {
 			"*\n| where NOT (isnotnull(tonumber(Size)) AND tonumber(Size)<5)"},
 		{"fieldref",
 			rule(ref("s"), sel("s", it("User", "fieldref", sv("TargetUser")), it("A", "fieldref|startswith", sv("B")), it("C", "fieldref|endswith|cased", sv("D")))),
-			"*\n| where lower(User)==lower(TargetUser) AND substr(lower(A), 1, len(B))==lower(B) AND (len(C)>=len(D) AND substr(C, len(C)-len(D)+1)==D)"},
+			"*\n| where isnotnull(User) AND isnotnull(TargetUser) AND lower(User)==lower(TargetUser) AND isnotnull(A) AND isnotnull(B) AND substr(lower(A), 1, len(B))==lower(B) AND isnotnull(C) AND isnotnull(D) AND (len(C)>=len(D) AND substr(C, len(C)-len(D)+1)==D)"},
 		{"keywords",
 			rule(ref("k"), &ir.Search{Name: "k", Kind: ir.SearchList, Groups: []*ir.Group{{Items: []*ir.Item{it("", "", sv("mimikatz"), sv("sekurlsa::*"))}}}}),
 			`"*mimikatz*" OR "*sekurlsa::*"`},

@@ -6,7 +6,6 @@ import (
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/backends/internal/lower"
-	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/pipeline"
 )
 
@@ -52,12 +51,11 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 		return nil, fmt.Errorf("splunk: no rule to convert")
 	}
 	res := in.Processed
-	r := neqPresence(res.Rule)
+	r := res.Rule
 	x, err := lower.Rule(r, Name)
 	if err != nil {
 		return nil, err
 	}
-	caseSensitiveEncodings(x)
 	e := &emitter{pos: r.Pos}
 	if err := e.check(x); err != nil {
 		return nil, err
@@ -177,36 +175,3 @@ var (
 	_ backends.Backend = (*Backend)(nil)
 	_ backends.Bundler = (*Backend)(nil)
 )
-
-// neqPresence returns r with every neq item preceded by an exists item on
-// the same field (AND-ed in its group): the evaluator's neq requires the
-// field to be present (a missing field does not match field != value, as
-// in SIEMs), whereas the lowered tree negates the plain match, which a
-// missing field satisfies. Written as exists AND NOT match, the meaning
-// also survives an outer NOT. r itself is never modified.
-func neqPresence(r *ir.Rule) *ir.Rule {
-	if r.Detection == nil {
-		return r
-	}
-	found := false
-	ir.WalkItems(r.Detection, func(_ *ir.Search, _ *ir.Group, it *ir.Item) bool {
-		if it.Match.Negate && it.Field != "" {
-			found = true
-		}
-		return !found
-	})
-	if !found {
-		return r
-	}
-	c := *r
-	c.Detection = ir.CloneDetection(r.Detection)
-	ir.RewriteItems(c.Detection, func(_ *ir.Search, _ *ir.Group, it *ir.Item) []*ir.Item {
-		if !it.Match.Negate || it.Field == "" {
-			return []*ir.Item{it}
-		}
-		exists := &ir.Item{Pos: it.Pos, Field: it.Field, Match: ir.Match{Op: ir.OpExists},
-			Values: []ir.Value{&ir.Bool{Pos: it.Pos, Value: true}}}
-		return []*ir.Item{exists, it}
-	})
-	return &c
-}

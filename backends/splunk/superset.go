@@ -15,23 +15,6 @@ import (
 // use forms the search command states reliably: whole values, and literal
 // segments with leading / trailing '*'.
 
-// caseSensitiveEncodings marks Match predicates produced by base64 or
-// base64offset as cased: base64 text is case-significant and the evaluator
-// compares it case-sensitively.
-func caseSensitiveEncodings(x lower.Expr) {
-	walkPreds(x, func(p *lower.Pred) {
-		if p.Kind != lower.Match || p.Item == nil {
-			return
-		}
-		for _, enc := range p.Item.Match.Encodings {
-			if enc == ir.EncBase64 || enc == ir.EncBase64Offset {
-				p.Cased = true
-				return
-			}
-		}
-	})
-}
-
 // superset returns search terms implied by x, or "" when there are none
 // worth writing.
 func (e *emitter) superset(x lower.Expr, par parent) string {

@@ -6,6 +6,9 @@
 // items, value lists (OR, or AND with the all modifier), neq (NOT), encodings
 // (base64, base64offset, utf16*, windash via ir.Encode) and the
 // contains / startswith / endswith operators, which become leading and
-// trailing '*' parts of a pattern. What a target can or cannot express is
+// trailing '*' parts of a pattern. It also makes the evaluator's presence
+// rules explicit: neq and fieldref items carry Exists guards (a missing
+// field matches neither), and values encoded with base64 / base64offset are
+// case-sensitive. What a target can or cannot express is
 // left to the backend, which refuses with backends.UnsupportedError.
 package lower

@@ -122,10 +122,23 @@ func Item(it *ir.Item, backend string) (Expr, error) {
 		return p, nil
 	}
 	vals := make([]Expr, 0, len(it.Values))
+	var guards []Expr // exists tests every value needs (neq, fieldref)
+	if it.Field != "" && (m.Negate || m.FieldRef) {
+		guards = append(guards, exists(it, it.Field))
+	}
 	for _, v := range it.Values {
 		e, err := value(it, v, backend)
 		if err != nil {
 			return nil, err
+		}
+		if p, ok := e.(*Pred); ok && p.Kind == FieldRef {
+			// A comparison with a missing referenced field is unknown,
+			// hence no match, with or without neq.
+			if m.Negate {
+				guards = append(guards, exists(it, p.RefField))
+			} else {
+				e = &And{Terms: []Expr{exists(it, it.Field), exists(it, p.RefField), e}}
+			}
 		}
 		vals = append(vals, e)
 	}
@@ -136,7 +149,17 @@ func Item(it *ir.Item, backend string) (Expr, error) {
 	if m.Negate {
 		e = &Not{X: e}
 	}
+	if m.Negate && len(guards) > 0 {
+		// neq: the field must be present and differ from every value; a
+		// missing field does not match (the evaluator's semantics). The
+		// guards sit inside the item so an outer NOT keeps its meaning.
+		e = &And{Terms: append(guards, e)}
+	}
 	return e, nil
+}
+
+func exists(it *ir.Item, field string) *Pred {
+	return &Pred{Kind: Exists, Pos: it.Pos, Item: it, Field: field}
 }
 
 func value(it *ir.Item, v ir.Value, backend string) (Expr, error) {
@@ -193,6 +216,11 @@ func stringValue(it *ir.Item, v *ir.String, base Pred, backend string) (Expr, er
 	if err != nil {
 		return nil, backends.Unsupported(v.Pos, backend, "encoding modifiers", "%v", err)
 	}
+	if hasBase64(m.Encodings) {
+		// Base64 text is case-significant: matching it case-insensitively
+		// would find other bytes.
+		base.Cased = true
+	}
 	out := make([]Expr, 0, len(variants))
 	for _, s := range variants {
 		p := base
@@ -225,4 +253,13 @@ func wrap(parts []ir.StrPart, lead, trail bool) []ir.StrPart {
 		out = append(out, ir.StrPart{Kind: ir.PartWildMany})
 	}
 	return out
+}
+
+func hasBase64(encs []ir.Encoding) bool {
+	for _, e := range encs {
+		if e == ir.EncBase64 || e == ir.EncBase64Offset {
+			return true
+		}
+	}
+	return false
 }

@@ -82,8 +82,37 @@ func TestEncodingsAndNeq(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := dump(Simplify(e))
-	want := "not(or(cmd=*cGluZ*,cmd=*Bpbm*,cmd=*waW5n*))"
+	want := "and(exists(cmd),not(or(cmd=*cGluZ*,cmd=*Bpbm*,cmd=*waW5n*)))"
 	if got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	var cased func(Expr) bool
+	cased = func(x Expr) bool {
+		switch x := x.(type) {
+		case *And:
+			return cased(x.Terms[1])
+		case *Not:
+			return cased(x.X)
+		case *Or:
+			return cased(x.Terms[0])
+		case *Pred:
+			return x.Cased
+		}
+		return false
+	}
+	if !cased(Simplify(e)) {
+		t.Error("base64offset values are not case-sensitive")
+	}
+}
+
+func TestFieldRefGuards(t *testing.T) {
+	it := &ir.Item{Field: "a", Match: ir.Match{FieldRef: true}, Values: []ir.Value{str(lit("b"))}}
+	e, err := Item(it, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := dump(Simplify(e))
+	if want := "and(exists(a),exists(b),a=)"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
