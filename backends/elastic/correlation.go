@@ -190,6 +190,48 @@ func joinField(c *ir.Correlation, g string, ref corrRef) string {
 	return g
 }
 
+// uniformField returns the field standing for name (a group-by entry or
+// the condition field, possibly an alias) in the events of every rule, and
+// false when the rules use different fields.
+func uniformField(c *ir.Correlation, name string, refs []corrRef) (string, bool) {
+	f := joinField(c, name, refs[0])
+	for _, r := range refs[1:] {
+		if joinField(c, name, r) != f {
+			return "", false
+		}
+	}
+	return f, true
+}
+
+// uniformFields resolves the group-by entries and the condition field
+// (when the type has one) through the aliases, for targets that read one
+// field for every rule; it refuses an alias whose field differs per rule.
+func (b *Backend) uniformFields(c *ir.Correlation, refs []corrRef) (groupBy []string, cond string, err error) {
+	names := append([]string(nil), c.GroupBy...)
+	if c.Cond != nil && c.Cond.Field != "" {
+		names = append(names, c.Cond.Field)
+	}
+	var out []string
+	for _, n := range names {
+		f, ok := uniformField(c, n, refs)
+		if !ok {
+			pos := corrPos(c)
+			for _, a := range c.Aliases {
+				if a.Name == n {
+					pos = a.Pos
+				}
+			}
+			return nil, "", backends.Unsupported(pos, b.Name(), "alias "+n,
+				"its field differs per rule, which needs a runtime field this target does not write; use -t esql")
+		}
+		out = append(out, f)
+	}
+	if len(out) > len(c.GroupBy) {
+		cond = out[len(c.GroupBy)]
+	}
+	return out[:len(c.GroupBy)], cond, nil
+}
+
 // corrBounds returns the condition's bounds; a temporal correlation
 // without a condition needs every referenced rule.
 func (b *Backend) corrBounds(c *ir.Correlation, nRules int) ([]ir.CorrBound, error) {

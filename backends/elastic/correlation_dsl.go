@@ -24,7 +24,7 @@ const termsSize = 10000
 // The buckets left in the response are the correlation's hits. The terms
 // aggregation ignores documents without the field, as the evaluator
 // ignores events without a group-by value. temporal_ordered and aliases
-// (a group-by field that differs per rule would need runtime fields) are
+// whose field differs per rule (that would need runtime fields) are
 // refused.
 func (b *Backend) dslCorrelation(c *ir.Correlation, refs []corrRef) (*backends.Output, error) {
 	pos := corrPos(c)
@@ -32,9 +32,9 @@ func (b *Backend) dslCorrelation(c *ir.Correlation, refs []corrRef) (*backends.O
 		return nil, backends.Unsupported(pos, b.Name(), "temporal_ordered correlation",
 			"Query DSL aggregations cannot order events inside a window; use -t eql (sequence ... with maxspan)")
 	}
-	if len(c.Aliases) > 0 {
-		return nil, backends.Unsupported(c.Aliases[0].Pos, b.Name(), "aliases",
-			"a group-by field that differs per rule needs a runtime field the DSL backend does not write; use -t esql")
+	groupBy, condField, err := b.uniformFields(c, refs)
+	if err != nil {
+		return nil, err
 	}
 	bounds, err := b.corrBounds(c, len(refs))
 	if err != nil {
@@ -54,7 +54,12 @@ func (b *Backend) dslCorrelation(c *ir.Correlation, refs []corrRef) (*backends.O
 	var metric obj
 	paths := obj{}
 	value := "params." + corrValue
-	field := func() (string, error) { return b.condField(c) }
+	field := func() (string, error) {
+		if _, err := b.condField(c); err != nil {
+			return "", err
+		}
+		return condField, nil
+	}
 	switch c.Type {
 	case ir.EventCount:
 		paths = append(paths, kv{corrValue, "_count"})
@@ -104,13 +109,13 @@ func (b *Backend) dslCorrelation(c *ir.Correlation, refs []corrRef) (*backends.O
 		{"buckets_path", paths},
 		{"script", strings.Join(conds, " && ")},
 	}}}})
-	switch len(c.GroupBy) {
+	switch len(groupBy) {
 	case 0:
 	case 1:
-		aggs = obj{{"sigma_group", obj{{"terms", obj{{"field", c.GroupBy[0]}, {"size", termsSize}}}, {"aggs", aggs}}}}
+		aggs = obj{{"sigma_group", obj{{"terms", obj{{"field", groupBy[0]}, {"size", termsSize}}}, {"aggs", aggs}}}}
 	default:
-		terms := make([]any, len(c.GroupBy))
-		for i, g := range c.GroupBy {
+		terms := make([]any, len(groupBy))
+		for i, g := range groupBy {
 			terms[i] = obj{{"field", g}}
 		}
 		aggs = obj{{"sigma_group", obj{{"multi_terms", obj{{"terms", terms}, {"size", termsSize}}}, {"aggs", aggs}}}}

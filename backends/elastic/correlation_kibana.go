@@ -39,7 +39,7 @@ func (b *Backend) kibanaCorrelation(c *ir.Correlation, refs []corrRef, cfg confi
 	case ESQL:
 	default:
 		typ = "threshold"
-		th, err := b.threshold(c)
+		th, err := b.threshold(c, refs)
 		if err != nil {
 			return err
 		}
@@ -101,13 +101,15 @@ func (b *Backend) kibanaCorrelation(c *ir.Correlation, refs []corrRef, cfg confi
 
 // threshold returns a threshold rule's threshold object: group-by fields,
 // an event count (>=) and, for value_count, a distinct-value count (>=).
-func (b *Backend) threshold(c *ir.Correlation) (obj, error) {
+func (b *Backend) threshold(c *ir.Correlation, refs []corrRef) (obj, error) {
 	pos := corrPos(c)
+	groupBy, condField, err := b.uniformFields(c, refs)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case c.Type != ir.EventCount && c.Type != ir.ValueCount:
 		return nil, backends.Unsupported(pos, b.Name(), string(c.Type)+" correlation", "Kibana threshold rules count events or distinct values only; use -t esql or -t eql")
-	case len(c.Aliases) > 0:
-		return nil, backends.Unsupported(c.Aliases[0].Pos, b.Name(), "aliases", "a Kibana threshold rule groups by the same fields in every event")
 	case len(c.GroupBy) > maxThresholdFields:
 		return nil, backends.Unsupported(pos, b.Name(), "group-by", "a Kibana threshold rule groups by at most %d fields", maxThresholdFields)
 	case c.Cond == nil || len(c.Cond.Bounds) != 1 || (c.Cond.Bounds[0].Op != "gt" && c.Cond.Bounds[0].Op != "gte"):
@@ -121,15 +123,14 @@ func (b *Backend) threshold(c *ir.Correlation) (obj, error) {
 	if n < 1 {
 		n = 1
 	}
-	th := obj{{"field", nonNil(c.GroupBy)}}
+	th := obj{{"field", nonNil(groupBy)}}
 	if c.Type == ir.EventCount {
 		return append(th, kv{"value", n}), nil
 	}
-	f, err := b.condField(c)
-	if err != nil {
+	if _, err := b.condField(c); err != nil {
 		return nil, err
 	}
-	return append(th, kv{"value", 1}, kv{"cardinality", []any{obj{{"field", f}, {"value", n}}}}), nil
+	return append(th, kv{"value", 1}, kv{"cardinality", []any{obj{{"field", condField}, {"value", n}}}}), nil
 }
 
 // dslAny is the Query DSL query matching any referenced rule.

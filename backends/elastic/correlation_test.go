@@ -177,6 +177,12 @@ func TestCorrelationQueries(t *testing.T) {
 			wantErr: "runtime field",
 		},
 		{
+			name: "dsl alias with one field", backend: NewDSL(),
+			src:   ruleA + corr("event_count", "rule_a", "    group-by: [host]\n    aliases:\n        host:\n            rule_a: ComputerName\n    condition: {gte: 2}\n"),
+			want:  []string{`"terms":{"field":"ComputerName","size":10000}`},
+			warns: []string{WarnStaticWindow, WarnTermsSize},
+		},
+		{
 			name: "lucene refused", backend: NewLucene(),
 			src:     ruleA + corr("event_count", "rule_a", "    condition: {gte: 3}\n"),
 			wantErr: "cannot count",
