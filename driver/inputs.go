@@ -98,7 +98,7 @@ func (d *Driver) readFile(name string) ([]byte, error) {
 	if d.opts.FS != nil {
 		return fs.ReadFile(d.opts.FS, name)
 	}
-	return os.ReadFile(name)
+	return readOSFile(name)
 }
 
 func (d *Driver) stat(name string) (fs.FileInfo, error) {

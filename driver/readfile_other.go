@@ -1,0 +1,8 @@
+//go:build !unix
+
+package driver
+
+import "os"
+
+// readOSFile reads a whole file; see readfile_unix.go for the Unix version.
+func readOSFile(name string) ([]byte, error) { return os.ReadFile(name) }
