@@ -77,7 +77,7 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 		}
 		tables = append(tables, table.Name)
 		exts := extends(res.State)
-		q, err := query(res.Rule, table, exts, correlationFields(c))
+		q, _, err := query(res.Rule, table, exts, correlationFields(c))
 		if err != nil {
 			return nil, err
 		}

@@ -29,6 +29,17 @@ type emitter struct {
 	table   *pipeline.Table // the target table; nil or no columns: schema unknown
 	virtual map[string]bool // columns computed by `| extend` (string typed)
 	used    map[string]bool // virtual columns the query refers to
+	// emptyIsNull is the first predicate that tests a string column for
+	// presence or emptiness (see WarnEmptyIsNull), or nil.
+	emptyIsNull *lower.Pred
+}
+
+// noteEmpty records p as a test that cannot tell missing from "" when c is
+// a string column.
+func (e *emitter) noteEmpty(p *lower.Pred, c col) {
+	if e.emptyIsNull == nil && c.isString() {
+		e.emptyIsNull = p
+	}
 }
 
 // col is a resolved column reference.
@@ -303,6 +314,7 @@ func (e *emitter) pred(p *lower.Pred, neg bool) (string, error) {
 		}
 		return binary(c.asString(), "=~", `"`+v+`"`, neg), nil
 	case lower.Null, lower.Exists:
+		e.noteEmpty(p, c)
 		absent := p.Kind == lower.Null
 		if neg {
 			absent = !absent

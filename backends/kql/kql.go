@@ -60,11 +60,11 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 		}
 		table = &pipeline.Table{Name: in.Options.Table}
 	}
-	query, err := Query(r, table, extends(res.State))
+	query, warns, err := query(r, table, extends(res.State), nil)
 	if err != nil {
 		return nil, err
 	}
-	out := &backends.Output{Rule: r, Query: query}
+	out := &backends.Output{Rule: r, Query: query, Warnings: warns}
 	switch in.Format {
 	case FormatSentinelRule:
 		text, err := sentinelRuleYAML(r, []string{table.Name}, query, in.Config)
@@ -120,15 +120,23 @@ func extends(state map[string]any) []Extend {
 // with the computed columns ext available. Columns not in a table with a
 // known schema (nor in ext) are refused.
 func Query(r *ir.Rule, table *pipeline.Table, ext []Extend) (string, error) {
-	return query(r, table, ext, nil)
+	q, _, err := query(r, table, ext, nil)
+	return q, err
 }
 
+// WarnEmptyIsNull is the warning ID of queries that test a string column
+// for presence or for the empty string: Kusto string columns hold "" for a
+// missing value, so they cannot tell a missing field from an empty one,
+// which Sigma (and the evaluator) distinguish.
+const WarnEmptyIsNull = "kql-empty-is-null"
+
 // query is Query that also defines the computed columns named in need
-// (correlation group-by fields), used by the rule or not.
-func query(r *ir.Rule, table *pipeline.Table, ext []Extend, need []string) (string, error) {
+// (correlation group-by fields), used by the rule or not, and returns the
+// approximation warnings of the query.
+func query(r *ir.Rule, table *pipeline.Table, ext []Extend, need []string) (string, []backends.Warning, error) {
 	x, err := lower.Rule(r, Name)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	e := &emitter{table: table, virtual: map[string]bool{}, used: map[string]bool{}}
 	for _, x := range ext {
@@ -141,7 +149,12 @@ func query(r *ir.Rule, table *pipeline.Table, ext []Extend, need []string) (stri
 	}
 	where, _, err := e.expr(x, false)
 	if err != nil {
-		return "", err
+		return "", nil, err
+	}
+	var warns []backends.Warning
+	if e.emptyIsNull != nil {
+		warns = append(warns, backends.Warning{Pos: e.emptyIsNull.Pos, ID: WarnEmptyIsNull, Approximate: true,
+			Msg: fmt.Sprintf("%s is a string column: Kusto stores a missing value as \"\", so this test cannot tell a missing field from an empty one", e.emptyIsNull.Field)})
 	}
 	var b strings.Builder
 	b.WriteString(ident(table.Name))
@@ -156,7 +169,7 @@ func query(r *ir.Rule, table *pipeline.Table, ext []Extend, need []string) (stri
 		b.WriteString("\n| extend " + strings.Join(defs, ", "))
 	}
 	b.WriteString("\n| where " + where)
-	return b.String(), nil
+	return b.String(), warns, nil
 }
 
 // logsourceString renders a logsource for messages, e.g.

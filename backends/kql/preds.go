@@ -17,6 +17,9 @@ import (
 
 func (e *emitter) match(p *lower.Pred, c col, neg bool) (string, error) {
 	shape, lit := p.Shape()
+	if shape == lower.ShapeAny || (shape == lower.ShapeExact && lit == "") {
+		e.noteEmpty(p, c)
+	}
 	if shape == lower.ShapeAny {
 		switch {
 		case c.isString() && neg:
