@@ -35,7 +35,7 @@ type sink struct {
 func newSink(e *env, output string, f backends.Format) (*sink, error) {
 	s := &sink{format: f, first: true}
 	if output == "" {
-		s.w = bufio.NewWriter(e.stdout)
+		s.w = bufio.NewWriterSize(e.stdout, 1<<16)
 		return s, nil
 	}
 	if strings.HasSuffix(output, "/") || strings.HasSuffix(output, string(filepath.Separator)) || isDir(output) {
@@ -49,7 +49,7 @@ func newSink(e *env, output string, f backends.Format) (*sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.tmp, s.dest, s.w = tmp, output, bufio.NewWriter(tmp)
+	s.tmp, s.dest, s.w = tmp, output, bufio.NewWriterSize(tmp, 1<<16)
 	return s, nil
 }
 
