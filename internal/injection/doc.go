@@ -3,6 +3,7 @@
 // literals, checked by the verify interpreters and the evaluator), the
 // resource-limit table (huge files, huge value lists, deep nesting,
 // pathological wildcards and regexes) and the cross-backend fuzzers
-// (FuzzLiteral, FuzzConvert). It has no non-test code; see
-// docs/reliability.md.
+// (FuzzLiteral, FuzzConvert). Its only non-test code is the table of
+// crafted values (Values, LiteralRule), which the Kusto.Language and
+// Lucene validator tests also convert; see docs/reliability.md.
 package injection

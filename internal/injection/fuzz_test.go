@@ -51,7 +51,7 @@ func ruleSeeds(f *testing.F) [][]byte {
 // the exact value matches, near values do not, and the interpreter agrees
 // with the evaluator. A typed refusal is accepted.
 func FuzzLiteral(f *testing.F) {
-	for i, v := range injectionValues {
+	for i, v := range Values {
 		f.Add(v, uint8(i), uint8(i/len(targets)))
 	}
 	convs := make([]*converter, len(targets))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -103,63 +102,6 @@ func checkResult(t testing.TB, r *driver.Result) {
 	}
 }
 
-// sigmaEscape writes v as a Sigma string whose every character is literal
-// (backslash, * and ? escaped), quoted for YAML.
-func sigmaEscape(v string) string {
-	var b strings.Builder
-	for _, r := range v {
-		switch r {
-		case '\\', '*', '?':
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return yamlQuote(b.String())
-}
-
-// yamlQuote returns s as a YAML double-quoted scalar.
-func yamlQuote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff:
-			b.WriteString(`\u`)
-			const hex = "0123456789abcdef"
-			b.WriteByte(hex[r>>12&15])
-			b.WriteByte(hex[r>>8&15])
-			b.WriteByte(hex[r>>4&15])
-			b.WriteByte(hex[r&15])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// literalRule is a process_creation rule (mapped by every default
-// pipeline) whose one search compares CommandLine with v using modifier
-// mod ("" for equality).
-func literalRule(v, mod string) string {
-	key := "CommandLine"
-	if mod != "" {
-		key += "|" + mod
-	}
-	return "title: injection\nid: 0b6b0b1e-2f1a-4c47-9d3c-5a8e3c7f2a11\nstatus: test\n" +
-		"logsource:\n  category: process_creation\n  product: windows\n" +
-		"detection:\n  sel:\n    " + key + ": " + sigmaEscape(v) + "\n  condition: sel\nlevel: low\n"
-}
-
 // searchField returns the (mapped) field of the first item of search sel.
 func searchField(r *ir.Rule) string {
 	for _, s := range r.Detection.Searches {
@@ -169,3 +111,5 @@ func searchField(r *ir.Rule) string {
 	}
 	return ""
 }
+
+func literalRule(v, mod string) string { return LiteralRule(v, mod) }
