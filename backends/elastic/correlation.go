@@ -57,10 +57,9 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 	case b.lang == Lucene && !kibana:
 		return nil, backends.Unsupported(pos, b.Name(), "correlation rule",
 			"a Lucene query_string query selects events and cannot count, group or order them; use -t esql, -t dsl or -t eql (or -f kibana_ndjson for a threshold rule)")
-	case len(in.Chained) > 0:
-		return nil, backends.Unsupported(pos, b.Name(), "correlation of correlations",
-			"a correlation referring to another correlation is not converted to Elastic queries (a hit of the inner correlation is not an event the outer query can read)")
-	case len(in.Rules) == 0:
+	case len(in.Chained) > 0 && b.lang != ESQL:
+		return nil, b.chainRefusal(pos, kibana)
+	case len(in.Rules) == 0 && len(in.Chained) == 0:
 		return nil, backends.Unsupported(pos, b.Name(), "correlation rule", "it refers to no detection rule")
 	}
 	span := c.Timespan.Duration
@@ -70,6 +69,16 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 	cfg, err := parseConfig(in.Config)
 	if err != nil {
 		return nil, err
+	}
+	if len(in.Chained) > 0 { // ES|QL
+		out, err := b.esqlChained(in, cfg, !kibana)
+		if err == nil && kibana {
+			err = b.kibanaCorrelation(c, nil, cfg, out)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return out, nil
 	}
 	refs, err := b.corrRefs(c, in.Rules, cfg)
 	if err != nil {
@@ -101,6 +110,21 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 		out.Warnings = append(out.Warnings, r.warnings...)
 	}
 	return out, nil
+}
+
+// chainRefusal is the reason a language other than ES|QL gives for a
+// correlation referring to correlations.
+func (b *Backend) chainRefusal(pos ir.Pos, kibana bool) error {
+	reason := ""
+	switch {
+	case b.lang == EQL:
+		reason = "an EQL sequence joins events and cannot read the hits of another correlation; writing the inner correlation's steps into the outer sequence would lose the inner timespan (a sequence has one maxspan); use -t esql"
+	case kibana: // Lucene or DSL threshold rule
+		reason = "a Kibana threshold rule counts the events of one query and cannot count the hits of another correlation; use -t esql"
+	default: // DSL
+		reason = "Query DSL aggregations are written for correlations of detection rules only; use -t esql, whose pipeline aggregates the inner correlation then the outer one"
+	}
+	return backends.Unsupported(pos, b.Name(), "correlation of correlations", "%s", reason)
 }
 
 // corrRef is one referenced rule converted to the backend's language.

@@ -27,17 +27,20 @@ import (
 // Kibana rule, whose look-back is the window) STATS groups by the group-by
 // fields only.
 func (b *Backend) esqlCorrelation(c *ir.Correlation, refs []corrRef, buckets bool) (*backends.Output, error) {
+	var bounds []ir.CorrBound
 	if c.Type == ir.TemporalOrdered {
-		return nil, backends.Unsupported(corrPos(c), b.Name(), "temporal_ordered correlation",
-			"ES|QL aggregations cannot order events inside a window; use -t eql (sequence ... with maxspan)")
-	}
-	bounds, err := b.corrBounds(c, len(refs))
-	if err != nil {
-		return nil, err
+		if err := b.orderedPair(c, len(refs)); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if bounds, err = b.corrBounds(c, len(refs)); err != nil {
+			return nil, err
+		}
 	}
 	lines := []string{"FROM " + esqlIndexes(corrIndexes(refs))}
 	// A temporal correlation needs the markers even for one rule.
-	multi := len(refs) > 1 || c.Type == ir.Temporal
+	multi := len(refs) > 1 || c.Type == ir.Temporal || c.Type == ir.TemporalOrdered
 	if !multi {
 		lines = append(lines, "| WHERE "+refs[0].text)
 	} else {
@@ -102,11 +105,11 @@ func (b *Backend) esqlCorrelation(c *ir.Correlation, refs []corrRef, buckets boo
 		}
 		lines = append(lines, "| EVAL "+corrValue+" = "+strings.Join(sum, " + "))
 	}
-	conds := make([]string, len(bounds))
-	for i, bd := range bounds {
-		conds[i] = corrValue + " " + corrOps[bd.Op] + " " + fnum(bd.Value)
+	if c.Type == ir.TemporalOrdered {
+		lines = append(lines, "| WHERE sigma_t1 < sigma_t2")
+	} else {
+		lines = append(lines, "| WHERE "+esqlConds(corrValue, bounds))
 	}
-	lines = append(lines, "| WHERE "+strings.Join(conds, " AND "))
 	out := &backends.Output{Rule: c, Query: strings.Join(lines, "\n")}
 	if buckets {
 		out.Warnings = append(out.Warnings, staticWindowWarning(c, "BUCKET"))
@@ -162,6 +165,11 @@ func (b *Backend) esqlAggregate(c *ir.Correlation, nRules int, lines *[]string) 
 		}
 		return agg, &backends.Warning{Pos: c.Cond.Pos, ID: WarnPercentileEstimate, Approximate: true,
 			Msg: "ES|QL's PERCENTILE / MEDIAN are estimates (t-digest), not the exact percentile"}, nil
+	case ir.TemporalOrdered:
+		// The first rule's earliest event before the second rule's latest
+		// one (orderedPair).
+		*lines = append(*lines, "| EVAL sigma_t1 = CASE(sigma_r1 == 1, @timestamp), sigma_t2 = CASE(sigma_r2 == 1, @timestamp)")
+		return "sigma_t1 = MIN(sigma_t1), sigma_t2 = MAX(sigma_t2)", nil, nil
 	case ir.Temporal:
 		aggs := make([]string, nRules)
 		for i := range aggs {
@@ -170,6 +178,36 @@ func (b *Backend) esqlAggregate(c *ir.Correlation, nRules int, lines *[]string) 
 		return strings.Join(aggs, ", "), nil, nil
 	}
 	return "", nil, backends.Unsupported(corrPos(c), b.Name(), string(c.Type)+" correlation", "unknown correlation type")
+}
+
+// orderedPair checks a temporal_ordered correlation for ES|QL: two rules
+// are in order within a bucket exactly when the first rule's earliest event
+// is before the second rule's latest one (MIN < MAX); three or more steps
+// need the earliest event of each step after the previous step's, which
+// one aggregation cannot compute. The condition must ask for the whole
+// sequence, as for EQL.
+func (b *Backend) orderedPair(c *ir.Correlation, nRefs int) error {
+	if nRefs != 2 {
+		return backends.Unsupported(corrPos(c), b.Name(), "temporal_ordered correlation of "+strconv.Itoa(nRefs)+" rules",
+			"ES|QL orders two rules per bucket (the first rule's earliest event before the second's latest); a longer order needs each step's earliest event after the previous step, which one aggregation cannot compute; use -t eql (sequence ... with maxspan)")
+	}
+	if c.Cond != nil && len(c.Cond.Bounds) > 0 {
+		bd := c.Cond.Bounds[0]
+		if len(c.Cond.Bounds) != 1 || (bd.Op != "gte" && bd.Op != "eq") || bd.Value != float64(nRefs) {
+			return backends.Unsupported(c.Cond.Pos, b.Name(), "temporal_ordered condition",
+				"only the whole ordered sequence of rules is converted; a condition asking for fewer is not")
+		}
+	}
+	return nil
+}
+
+// esqlConds writes the bounds on column v, AND-ed.
+func esqlConds(v string, bounds []ir.CorrBound) string {
+	conds := make([]string, len(bounds))
+	for i, bd := range bounds {
+		conds[i] = v + " " + corrOps[bd.Op] + " " + fnum(bd.Value)
+	}
+	return strings.Join(conds, " AND ")
 }
 
 // esqlSpan writes a whole number of seconds as an ES|QL time-duration

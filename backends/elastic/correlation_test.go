@@ -108,9 +108,24 @@ func TestCorrelationQueries(t *testing.T) {
 			warns: []string{WarnStaticWindow, WarnDistinctEstimate, WarnMultiValue},
 		},
 		{
-			name: "esql ordered refused", backend: NewESQL(),
-			src:     ruleA + ruleB + corr("temporal_ordered", "rule_a, rule_b", ""),
+			name: "esql ordered pair", backend: NewESQL(),
+			src: ruleA + ruleB + corr("temporal_ordered", "rule_a, rule_b", "    condition: {gte: 2}\n"),
+			want: []string{
+				"| EVAL sigma_t1 = CASE(sigma_r1 == 1, @timestamp), sigma_t2 = CASE(sigma_r2 == 1, @timestamp)\n" +
+					"| STATS sigma_t1 = MIN(sigma_t1), sigma_t2 = MAX(sigma_t2) BY sigma_window = BUCKET(@timestamp, 5 minutes), User\n" +
+					"| WHERE sigma_t1 < sigma_t2",
+			},
+			warns: []string{WarnStaticWindow, WarnMultiValue, WarnMultiValue},
+		},
+		{
+			name: "esql ordered three refused", backend: NewESQL(),
+			src:     ruleA + ruleB + ruleA + corr("temporal_ordered", "rule_a, rule_b, rule_a", ""),
 			wantErr: "use -t eql",
+		},
+		{
+			name: "esql ordered partial refused", backend: NewESQL(),
+			src:     ruleA + ruleB + corr("temporal_ordered", "rule_a, rule_b", "    condition: {gte: 1}\n"),
+			wantErr: "whole ordered sequence",
 		},
 		{
 			name: "eql ordered with aliases", backend: NewEQL(),
@@ -309,6 +324,203 @@ func TestCorrelationKibana(t *testing.T) {
 				if !strings.Contains(out.Text, w) {
 					t.Errorf("rule lacks %s:\n%s", w, out.Text)
 				}
+			}
+			var ids []string
+			for _, w := range out.Warnings {
+				ids = append(ids, w.ID)
+			}
+			if diff := cmp.Diff(tc.warns, ids); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// chainInput parses a multi-document file whose last document is the
+// correlation and resolves its references (rules and correlations, by
+// name or id) among the other documents, as the driver does (no pipeline).
+func chainInput(t *testing.T, src string) *backends.CorrelationInput {
+	t.Helper()
+	docs, errs := parser.ParseFile("test.yml", []byte(src))
+	if err := errs.Err(); err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	find := func(ref string) ir.Document {
+		for _, d := range docs {
+			m := d.Metadata()
+			if m.Name == ref || strings.EqualFold(m.ID, ref) {
+				return d
+			}
+		}
+		t.Fatalf("unresolved reference %q", ref)
+		return nil
+	}
+	var resolve func(c *ir.Correlation) *backends.CorrelationInput
+	resolve = func(c *ir.Correlation) *backends.CorrelationInput {
+		in := &backends.CorrelationInput{Correlation: c, Format: "default"}
+		for _, ref := range c.Rules {
+			switch d := find(ref.Ref).(type) {
+			case *ir.Rule:
+				in.Rules = append(in.Rules, &pipeline.Result{Rule: d})
+			case *ir.Correlation:
+				in.Chained = append(in.Chained, resolve(d))
+			}
+		}
+		return in
+	}
+	return resolve(docs[len(docs)-1].(*ir.Correlation))
+}
+
+// named writes a named correlation document (a chained one).
+func named(name, typ, rules, extra string) string {
+	return strings.Replace(corr(typ, rules, extra), "title: c\n", "title: "+name+"\nname: "+name+"\n", 1) + "---\n"
+}
+
+// withSpan replaces the 5m timespan of a correlation document.
+func withSpan(doc, span string) string {
+	return strings.Replace(doc, "timespan: 5m", "timespan: "+span, 1)
+}
+
+func TestChainedCorrelations(t *testing.T) {
+	many := named("many_a", "event_count", "rule_a", "    condition: {gte: 10}\n")
+	tests := []struct {
+		name    string
+		backend *Backend
+		kibana  bool
+		src     string
+		want    []string // the query's lines, in order (ES|QL), or substrings of the Kibana rule
+		warns   []string
+		wantErr string
+	}{
+		{
+			name: "ordered over event_count (the spec's example)", backend: NewESQL(),
+			src: ruleA + ruleB + many + corr("temporal_ordered", "many_a, rule_b", ""),
+			want: []string{
+				"FROM logs-*",
+				`| WHERE (ENDS_WITH(TO_LOWER(Image), "\\whoami.exe")) OR (TO_STRING(DestinationPort) == "445")`,
+				`| EVAL sigma_r1 = CASE(ENDS_WITH(TO_LOWER(Image), "\\whoami.exe"), 1, 0), sigma_r2 = CASE(TO_STRING(DestinationPort) == "445", 1, 0)`,
+				"| EVAL sigma_t1 = CASE(sigma_r1 == 1, @timestamp), sigma_t2 = CASE(sigma_r2 == 1, @timestamp)",
+				`| STATS sigma_q1_value = SUM(sigma_r1), sigma_t1 = TOP(sigma_t1, 10, "asc"), sigma_t2 = MAX(sigma_t2) BY sigma_window = BUCKET(@timestamp, 5 minutes), User`,
+				"| EVAL sigma_q1 = CASE(sigma_q1_value >= 10 AND User IS NOT NULL, 1, 0), sigma_t1 = CASE(sigma_q1 == 1, MV_MAX(sigma_t1))",
+				"| WHERE User IS NOT NULL",
+				"| STATS sigma_t1 = MIN(sigma_t1), sigma_t2 = MAX(sigma_t2) BY sigma_window, User",
+				"| WHERE sigma_t1 < sigma_t2",
+			},
+			warns: []string{WarnStaticWindow, WarnStaticWindow, WarnMultiValue, WarnMultiValue},
+		},
+		{
+			name: "temporal over value_count, nested buckets", backend: NewESQL(),
+			src: ruleA + ruleB + named("hosts_a", "value_count", "rule_a", "    group-by: [User, Domain]\n    condition: {field: Host, gt: 4}\n") +
+				withSpan(corr("temporal", "hosts_a, rule_b", "    group-by: [User]\n"), "1h"),
+			want: []string{
+				"FROM logs-*",
+				`| WHERE (ENDS_WITH(TO_LOWER(Image), "\\whoami.exe")) OR (TO_STRING(DestinationPort) == "445")`,
+				`| EVAL sigma_r1 = CASE(ENDS_WITH(TO_LOWER(Image), "\\whoami.exe"), 1, 0), sigma_r2 = CASE(TO_STRING(DestinationPort) == "445", 1, 0)`,
+				"| EVAL sigma_q1_f = CASE(sigma_r1 == 1, Host)",
+				"| STATS sigma_q1_value = COUNT_DISTINCT(sigma_q1_f, 40000), sigma_q2 = MAX(sigma_r2) BY sigma_window = BUCKET(@timestamp, 5 minutes), User, Domain",
+				"| EVAL sigma_q1 = CASE(sigma_q1_value > 4 AND User IS NOT NULL AND Domain IS NOT NULL, 1, 0)",
+				"| WHERE User IS NOT NULL",
+				"| EVAL sigma_window = DATE_TRUNC(1 hour, sigma_window)",
+				"| STATS sigma_q1 = MAX(sigma_q1), sigma_q2 = MAX(sigma_q2) BY sigma_window, User",
+				"| EVAL sigma_value = sigma_q1 + sigma_q2",
+				"| WHERE sigma_value >= 2",
+			},
+			warns: []string{WarnStaticWindow, WarnStaticWindow, WarnDistinctEstimate, WarnMultiValue, WarnMultiValue},
+		},
+		{
+			name: "event_count of temporal hits", backend: NewESQL(),
+			src: ruleA + ruleB + named("both", "temporal", "rule_a, rule_b", "") +
+				withSpan(corr("event_count", "both", "    condition: {gte: 3}\n"), "15m"),
+			want: []string{
+				"FROM logs-*",
+				`| WHERE (ENDS_WITH(TO_LOWER(Image), "\\whoami.exe")) OR (TO_STRING(DestinationPort) == "445")`,
+				`| EVAL sigma_r1 = CASE(ENDS_WITH(TO_LOWER(Image), "\\whoami.exe"), 1, 0), sigma_r2 = CASE(TO_STRING(DestinationPort) == "445", 1, 0)`,
+				"| STATS sigma_q1_r1 = MAX(sigma_r1), sigma_q1_r2 = MAX(sigma_r2) BY sigma_window = BUCKET(@timestamp, 5 minutes), User",
+				"| EVAL sigma_q1 = CASE((sigma_q1_r1 + sigma_q1_r2) >= 2 AND User IS NOT NULL, 1, 0)",
+				"| WHERE User IS NOT NULL",
+				"| EVAL sigma_window = DATE_TRUNC(15 minutes, sigma_window)",
+				"| STATS sigma_q1 = SUM(sigma_q1) BY sigma_window, User",
+				"| EVAL sigma_value = sigma_q1",
+				"| WHERE sigma_value >= 3",
+			},
+			warns: []string{WarnStaticWindow, WarnStaticWindow, WarnMultiValue, WarnMultiValue},
+		},
+		{
+			name: "kibana rule without buckets", backend: NewESQL(), kibana: true,
+			src:   ruleA + ruleB + many + corr("temporal_ordered", "many_a, rule_b", ""),
+			want:  []string{`"type":"esql"`, `BY User\n| EVAL sigma_q1 = `, `| STATS sigma_t1 = MIN(sigma_t1), sigma_t2 = MAX(sigma_t2) BY User\n| WHERE sigma_t1 < sigma_t2"`, `"from":"now-5m"`},
+			warns: []string{WarnMultiValue, WarnMultiValue, WarnScheduleWindow},
+		},
+		{
+			name: "kibana rule with different timespans refused", backend: NewESQL(), kibana: true,
+			src:     ruleA + ruleB + many + withSpan(corr("temporal", "many_a, rule_b", ""), "10m"),
+			wantErr: "one look-back",
+		},
+		{
+			name: "buckets that do not nest refused", backend: NewESQL(),
+			src:     ruleA + ruleB + many + withSpan(corr("temporal", "many_a, rule_b", ""), "7m"),
+			wantErr: "must divide the outer one",
+		},
+		{
+			name: "outer group-by not an inner one refused", backend: NewESQL(),
+			src:     ruleA + ruleB + named("many_a", "event_count", "rule_a", "    group-by: [Host]\n    condition: {gte: 10}\n") + corr("temporal", "many_a, rule_b", ""),
+			wantErr: "names no group-by field of the chained correlation",
+		},
+		{
+			name: "ordered over value_count refused", backend: NewESQL(),
+			src:     ruleA + ruleB + named("hosts_a", "value_count", "rule_a", "    condition: {field: Host, gt: 4}\n") + corr("temporal_ordered", "hosts_a, rule_b", ""),
+			wantErr: "not an aggregate",
+		},
+		{
+			name: "value_sum over correlations refused", backend: NewESQL(),
+			src:     ruleA + ruleB + many + corr("value_sum", "many_a, rule_b", "    condition: {field: User, gt: 4}\n"),
+			wantErr: "event_count, temporal and temporal_ordered",
+		},
+		{
+			name: "two levels refused", backend: NewESQL(),
+			src:     ruleA + ruleB + many + named("mid", "event_count", "many_a", "    condition: {gte: 2}\n") + corr("temporal", "mid, rule_b", ""),
+			wantErr: "more than one level",
+		},
+		{
+			name: "eql refused", backend: NewEQL(),
+			src:     ruleA + ruleB + many + corr("temporal_ordered", "many_a, rule_b", ""),
+			wantErr: "one maxspan",
+		},
+		{
+			name: "dsl refused", backend: NewDSL(),
+			src:     ruleA + ruleB + many + corr("temporal", "many_a, rule_b", ""),
+			wantErr: "use -t esql",
+		},
+		{
+			name: "threshold refused", backend: NewLucene(), kibana: true,
+			src:     ruleA + ruleB + many + corr("event_count", "many_a, rule_b", "    condition: {gte: 2}\n"),
+			wantErr: "threshold rule counts the events of one query",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := chainInput(t, tc.src)
+			if tc.kibana {
+				in.Format = "kibana_ndjson"
+			}
+			out, err := tc.backend.ConvertCorrelation(in)
+			if tc.wantErr != "" {
+				if !errors.Is(err, backends.ErrUnsupported) || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want a refusal containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.kibana {
+				for _, w := range tc.want {
+					if !strings.Contains(out.Text, w) {
+						t.Errorf("rule lacks %s:\n%s", w, out.Text)
+					}
+				}
+			} else if diff := cmp.Diff(tc.want, strings.Split(out.Query, "\n")); diff != "" {
+				t.Errorf("query (-want +got):\n%s", diff)
 			}
 			var ids []string
 			for _, w := range out.Warnings {
