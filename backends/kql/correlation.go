@@ -8,198 +8,118 @@ import (
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/ir"
-	"github.com/sigconv/sigconv/pipeline"
 )
 
 // Column names the correlation queries add; the sigconv_ prefix keeps them
 // apart from table columns.
 const (
-	colRule  = "sigconv_rule"  // name of the rule an event matched
-	colTime  = "sigconv_time"  // the event's time column, under one name
-	colValue = "sigconv_value" // the aggregate compared with the condition
+	colRule   = "sigconv_rule"   // name of the rule an event matched
+	colTime   = "sigconv_time"   // the event's time column, under one name
+	colValue  = "sigconv_value"  // the aggregate compared with the condition
+	colBucket = "sigconv_bucket" // a chained correlation's time bucket
+	colStep   = "sigconv_step"   // a temporal_ordered entry's step, to order equal times
+	colStart  = "sigconv_start"  // the time of an ordered sequence's first event
 )
 
-// WarnFixedWindow is the warning ID of correlation queries that count in
-// fixed time buckets where Sigma's window slides.
-const WarnFixedWindow = "correlation-fixed-window"
+// WarnStaticWindow is the warning ID of correlation queries that count in
+// fixed time buckets (bin) where Sigma's window slides; the Splunk and
+// Elastic backends use the same ID for the same approximation, after the
+// specification's "static time boundaries".
+const WarnStaticWindow = "static-time-window"
 
 // WarnPercentileEstimate is the warning ID of value_percentile queries:
 // Kusto's percentile() is an estimate (T-Digest).
 const WarnPercentileEstimate = "percentile-estimate"
 
-// ConvertCorrelation converts a correlation rule: the referenced rules'
-// queries (one `let` each when there are several, marked with the rule's
-// name), unioned, then `summarize` of the aggregate by fixed time buckets of
-// the timespan and the group-by fields, then the condition.
+// ConvertCorrelation converts a correlation rule. The entries of the
+// correlation — the events of each referenced rule and the hits of each
+// referenced (chained) correlation — are one `let` each, marked with the
+// reference's name, and unioned; a single referenced rule is used as it
+// is. Then:
 //
-// Buckets are fixed (bin()), while a Sigma window slides: events that fall
-// into two adjacent buckets but within one timespan are not counted
-// together, so every correlation query carries the approximate warning
-// correlation-fixed-window. temporal_ordered (an order inside the window)
-// and chained correlations are refused.
+//   - temporal_ordered: a scan over the entries sorted by group and time
+//     finds the rules in order within the timespan (correlation_scan.go);
+//   - the other types: `summarize` of the aggregate by fixed time buckets
+//     of the timespan (bin) and the group-by fields, then the condition.
+//     Buckets are fixed while a Sigma window slides, so these queries carry
+//     the approximate warning static-time-window.
+//
+// A chained correlation becomes a `let` yielding one row per hit
+// (correlation_chain.go), at any depth.
 func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.Output, error) {
 	c := in.Correlation
-	if len(in.Chained) > 0 {
-		return nil, backends.Unsupported(c.Pos, Name, "correlation of correlations",
-			"a correlation referring to another correlation is not supported by the KQL backend yet")
-	}
-	if len(in.Rules) == 0 {
+	if len(in.Rules) == 0 && len(in.Chained) == 0 {
 		return nil, backends.Unsupported(c.Pos, Name, "correlation", "it refers to no rule")
 	}
-	if c.Type == ir.TemporalOrdered {
-		return nil, backends.Unsupported(c.TypePos, Name, "temporal_ordered correlation",
-			"an order of events inside a sliding window needs a scan-based query the KQL backend does not write yet")
-	}
-	names := make([]string, len(in.Rules))
-	for i := range in.Rules {
-		names[i] = in.Rules[i].Rule.Name
-		if names[i] == "" {
-			names[i] = in.Rules[i].Rule.ID
-		}
-		if i < len(c.Rules) && c.Rules[i].Ref != "" {
-			names[i] = c.Rules[i].Ref
-		}
-	}
-	var (
-		parts  []string
-		tables []string
-	)
-	single := len(in.Rules) == 1
-	timeCol := ""
-	for i, res := range in.Rules {
-		table := res.Table
-		if table == nil {
-			if in.Options.Table == "" {
-				return nil, backends.Unsupported(res.Rule.LogSource.Pos, Name, "logsource "+logsourceString(res.Rule.LogSource),
-					"no pipeline maps it to a table; choose pipelines with -p or give the table with --table NAME")
-			}
-			table = &pipeline.Table{Name: in.Options.Table}
-		}
-		tables = append(tables, table.Name)
-		exts := extends(res.State)
-		q, _, err := query(res.Rule, table, exts, correlationFields(c))
-		if err != nil {
-			return nil, err
-		}
-		ext, tc, err := correlationColumns(c, res, table, exts, names[i], !single)
-		if err != nil {
-			return nil, err
-		}
-		if ext != "" {
-			q += "\n| extend " + ext
-		}
-		if single {
-			timeCol = tc
-			parts = append(parts, q)
-			continue
-		}
-		parts = append(parts, fmt.Sprintf("let sigconv_r%d = %s;", i, q))
-	}
-	var body strings.Builder
-	if single {
-		body.WriteString(parts[0])
-	} else {
-		timeCol = colTime
-		body.WriteString(strings.Join(parts, "\n"))
-		body.WriteString("\nunion ")
-		for i := range in.Rules {
-			if i > 0 {
-				body.WriteString(", ")
-			}
-			fmt.Fprintf(&body, "sigconv_r%d", i)
-		}
-	}
-	agg, warn, err := aggregate(c, len(in.Rules))
-	if err != nil {
-		return nil, err
-	}
-	by := []string{fmt.Sprintf("bin(%s, %s)", ident(timeCol), timespan(c.Timespan))}
-	for _, g := range c.GroupBy {
-		by = append(by, ident(g))
-	}
-	fmt.Fprintf(&body, "\n| summarize %s = %s by %s", colValue, agg, strings.Join(by, ", "))
-	cond, err := condition(c, len(in.Rules))
-	if err != nil {
-		return nil, err
-	}
-	body.WriteString("\n| where " + cond)
-	query := body.String()
-	out := &backends.Output{Rule: c, Query: query, Warnings: []backends.Warning{{
-		Pos: c.Timespan.Pos, ID: WarnFixedWindow, Approximate: true,
-		Msg: fmt.Sprintf("events are grouped in fixed %s buckets (bin); Sigma's %s window slides, so events in adjacent buckets are not counted together", c.Timespan.Raw, c.Timespan.Raw),
-	}}}
-	if warn != nil {
-		out.Warnings = append(out.Warnings, *warn)
-	}
 	switch in.Format {
-	case FormatSentinelRule:
-		text, err := sentinelRuleYAML(c, tables, query, in.Config)
+	case FormatSentinelRule, FormatSentinelARM, FormatDefault, "":
+	default:
+		return nil, backends.Unsupported(c.Pos, Name, "format "+in.Format, "unknown format")
+	}
+	q := &corrQuery{opts: in.Options}
+	body, _, err := q.correlation(in, nil, true)
+	if err != nil {
+		return nil, err
+	}
+	query := body
+	if len(q.lets) > 0 {
+		query = strings.Join(q.lets, "\n") + "\n" + body
+	}
+	out := &backends.Output{Rule: c, Query: query, Warnings: q.warns}
+	if in.Format == FormatSentinelRule {
+		text, err := sentinelRuleYAML(c, q.tables, query, in.Config)
 		if err != nil {
 			return nil, err
 		}
 		out.Text = text
-	case FormatSentinelARM, FormatDefault, "":
-	default:
-		return nil, backends.Unsupported(c.Pos, Name, "format "+in.Format, "unknown format")
 	}
 	return out, nil
 }
 
-// correlationColumns returns the extend clause of one referenced rule's
-// query — its aliases, and with several rules the rule marker and the time
-// column under one name — and the rule's time column. Group-by fields and
-// the aggregated field must be columns (or aliases) of the rule's table.
-func correlationColumns(c *ir.Correlation, res *pipeline.Result, table *pipeline.Table, exts []Extend, name string, multi bool) (string, string, error) {
-	known := func(f string) bool {
-		for _, x := range exts {
-			if x.Name == f {
-				return true
-			}
+// summarized is the aggregation of a correlation other than
+// temporal_ordered over its entries (time column tc): the aggregate by
+// fixed buckets and group, then the condition. A chained correlation's
+// hit also keeps its time (the bucket's last entry) and the carried fields
+// of that entry.
+func (q *corrQuery) summarized(c *ir.Correlation, tc string, nRules int, carry []string, top bool) (string, error) {
+	agg, warn, err := aggregate(c, nRules)
+	if err != nil {
+		return "", err
+	}
+	cond, err := condition(c, nRules)
+	if err != nil {
+		return "", err
+	}
+	q.warn(backends.Warning{
+		Pos: c.Timespan.Pos, ID: WarnStaticWindow, Approximate: true,
+		Msg: fmt.Sprintf("events are grouped in fixed %s buckets (bin); Sigma's %s window slides, so events in adjacent buckets are not counted together", c.Timespan.Raw, c.Timespan.Raw),
+	})
+	if warn != nil {
+		q.warn(*warn)
+	}
+	aggs := []string{colValue + " = " + agg}
+	bucket := fmt.Sprintf("bin(%s, %s)", ident(tc), timespan(c.Timespan))
+	if !top {
+		if len(carry) > 0 {
+			aggs = append(aggs, fmt.Sprintf("arg_max(%s, %s)", ident(tc), identList(carry)))
+		} else {
+			aggs = append(aggs, fmt.Sprintf("%s = max(%s)", ident(tc), ident(tc)))
 		}
-		return len(table.Columns) == 0 || table.Column(f) != nil
+		bucket = colBucket + " = " + bucket
 	}
-	aliases := map[string]bool{}
-	var ext []string
-	for _, a := range c.Aliases {
-		for _, af := range a.Fields {
-			if af.Rule != name && af.Rule != res.Rule.ID && af.Rule != res.Rule.Name {
-				continue
-			}
-			if !known(af.Field) {
-				return "", "", backends.Unsupported(af.Pos, Name, fmt.Sprintf("alias field %q", af.Field), "table %s has no column %q", table.Name, af.Field)
-			}
-			ext = append(ext, ident(a.Name)+" = "+ident(af.Field))
-			aliases[a.Name] = true
-		}
+	by := []string{bucket}
+	for _, g := range c.GroupBy {
+		by = append(by, ident(g))
 	}
-	for _, f := range correlationFields(c) {
-		if !aliases[f] && !known(f) {
-			return "", "", backends.Unsupported(c.Pos, Name, fmt.Sprintf("field %q", f), "table %s has no column %q (no pipeline maps this field to a column of the table)", table.Name, f)
-		}
-	}
-	tc := "TimeGenerated"
-	if col := table.Column("Timestamp"); col != nil && col.Type == "datetime" {
-		tc = "Timestamp" // Defender XDR advanced hunting
-	}
-	if multi {
-		q, _ := quote(name)
-		ext = append([]string{colRule + " = " + q, colTime + " = " + ident(tc)}, ext...)
-	}
-	return strings.Join(ext, ", "), tc, nil
+	return fmt.Sprintf("\n| summarize %s by %s\n| where %s", strings.Join(aggs, ", "), strings.Join(by, ", "), cond), nil
 }
 
-// correlationFields are the group-by fields and the aggregated field.
-func correlationFields(c *ir.Correlation) []string {
-	fields := append([]string(nil), c.GroupBy...)
-	if c.Cond != nil && c.Cond.Field != "" {
-		fields = append(fields, c.Cond.Field)
+func identList(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = ident(n)
 	}
-	for _, a := range c.Aliases {
-		for _, af := range a.Fields {
-			fields = append(fields, af.Field)
-		}
-	}
-	return fields
+	return strings.Join(out, ", ")
 }
 
 // aggregate is the summarize expression of the correlation type.
