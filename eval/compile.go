@@ -31,7 +31,7 @@ func Compile(rules ...*ir.Rule) (*Engine, error) { return Options{}.Compile(rule
 func (o Options) Compile(rules ...*ir.Rule) (*Engine, error) {
 	e := &Engine{fieldIDs: map[string]int32{}}
 	for _, name := range [...]string{anyFieldName, "Channel", "Provider_Name", "EventID"} {
-		e.fieldID(name)
+		e.fieldID(name) // ids anyField, channelField, providerField, eventIDField
 	}
 	var errs ir.ErrorList
 	for i, r := range rules {

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/sigconv/sigconv/eval/winevt"
@@ -61,7 +60,7 @@ type ctx struct {
 	// per rule
 	ruleGen []uint32
 	cands   []int32
-	buf     []byte // scratch for lowered
+	arena   []byte // folded copies of this event's values
 	// keys remembers, per field position, the key of the previous event
 	// bound with this ctx and its id (-1: no rule uses it). Keys that a
 	// Decoder interned keep their address across events, so binding an
@@ -93,43 +92,28 @@ func (c *ctx) hasNull(first int32) bool {
 	return false
 }
 
-// folded returns the folded text of event field i, computed once per call.
+// folded returns the folded text of event field i, computed once per
+// call. Folded copies go to the ctx's arena, which is reused by the next
+// event: they must not outlive the call.
 func (c *ctx) folded(i int32) string {
-	if !c.foldOK[i] {
-		c.fold[i] = fold(c.ev.Fields[i].Text)
-		c.foldOK[i] = true
-	}
-	return c.fold[i]
-}
-
-// lowered returns the folded text of event field i without allocating
-// for ASCII text: it is lower-cased into a scratch buffer, and the result
-// is valid until the next call. Non-ASCII text uses the folded cache.
-func (c *ctx) lowered(i int32) string {
 	if c.foldOK[i] {
 		return c.fold[i]
 	}
 	t := c.ev.Fields[i].Text
-	upper := false
-	for k := 0; k < len(t); k++ {
-		b := t[k]
-		if b >= utf8.RuneSelf {
-			return c.folded(i)
+	f := t
+	if k := foldedPrefix(t); k < len(t) {
+		// Folding never lengthens text (a rune's canonical form is its
+		// orbit's smallest member). Strings already handed out keep
+		// pointing into the old chunk when a new one is started.
+		if cap(c.arena)-len(c.arena) < len(t) {
+			c.arena = make([]byte, 0, max(2*cap(c.arena), 2*len(t), 4096))
 		}
-		if 'A' <= b && b <= 'Z' {
-			upper = true
-		}
+		from := len(c.arena)
+		c.arena = appendFold(c.arena, t, k)
+		f = unsafe.String(&c.arena[from], len(c.arena)-from)
 	}
-	if !upper {
-		return t
-	}
-	c.buf = append(c.buf[:0], t...)
-	for k, b := range c.buf {
-		if 'A' <= b && b <= 'Z' {
-			c.buf[k] = b + 'a' - 'A'
-		}
-	}
-	return unsafe.String(unsafe.SliceData(c.buf), len(c.buf))
+	c.fold[i], c.foldOK[i] = f, true
+	return f
 }
 
 func (e *Engine) getCtx(ev *Event) *ctx {
@@ -160,6 +144,7 @@ func (e *Engine) getCtx(ev *Event) *ctx {
 	c.next, c.fold, c.foldOK = c.next[:n], c.fold[:n], c.foldOK[:n]
 	clear(c.foldOK)
 	c.ev = ev
+	c.arena = c.arena[:0]
 	c.bound = c.bound[:0]
 	c.cands = c.cands[:0]
 	c.bind()
@@ -252,8 +237,8 @@ func (e *Engine) newMatch(c *ctx, r *rule) Match {
 
 // infer picks the route of an event from its Windows fields.
 func (e *Engine) infer(c *ctx) *Route {
-	ch := c.first(e.fieldIDs["Channel"])
-	pr := c.first(e.fieldIDs["Provider_Name"])
+	ch := c.first(channelField)
+	pr := c.first(providerField)
 	if ch < 0 && pr < 0 {
 		return e.all
 	}
@@ -266,7 +251,7 @@ func (e *Engine) infer(c *ctx) *Route {
 	}
 	var id int64
 	hasID := false
-	if i := c.first(e.fieldIDs["EventID"]); i >= 0 {
+	if i := c.first(eventIDField); i >= 0 {
 		f := &c.ev.Fields[i]
 		switch f.Kind {
 		case KindNumber:

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"unsafe"
 )
 
 // Kind is the JSON type of an event value.
@@ -66,6 +67,31 @@ func (e *Event) Value(key string) *Field {
 		}
 	}
 	return nested
+}
+
+// Clone returns a deep copy of the event whose keys and texts share one
+// fresh buffer, so that keeping it does not keep the input it was decoded
+// from (see Decoder.DecodeString).
+func (e *Event) Clone() *Event {
+	n := 0
+	for i := range e.Fields {
+		n += len(e.Fields[i].Key) + len(e.Fields[i].Text)
+	}
+	buf := make([]byte, 0, n)
+	sub := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		from := len(buf)
+		buf = append(buf, s...)
+		return unsafe.String(&buf[from], len(s))
+	}
+	out := &Event{Fields: make([]Field, len(e.Fields))}
+	for i, f := range e.Fields {
+		f.Key, f.Text = sub(f.Key), sub(f.Text)
+		out.Fields[i] = f
+	}
+	return out
 }
 
 // NewEvent builds an event from a decoded JSON tree (map[string]any,

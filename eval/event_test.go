@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -193,5 +194,32 @@ func TestEmptyEngine(t *testing.T) {
 	}
 	if m := e.Match(mustEvent(t, `{"Channel":"Security","EventID":1}`)); len(m) != 0 {
 		t.Fatalf("matches from no rules: %v", m)
+	}
+}
+
+// TestDecoderArenaKeepsEarlierEvents checks that escaped values of an
+// event decoded earlier by the same Decoder (and the matches that refer to
+// them) survive decoding later events, across arena chunks, and that
+// DecodeString and Clone give the same fields as DecodeEvent.
+func TestDecoderArenaKeepsEarlierEvents(t *testing.T) {
+	dec := NewDecoder(FlattenAuto)
+	var evs []*Event
+	var want []*Event
+	for i := 0; i < 3000; i++ { // ~40 bytes of escapes each: several chunks
+		js := sprintf(`{"Image":"C:\\Windows\\%s\\x.exe","n":%s,"q":"\"%s\""}`, strconv.Itoa(i), strconv.Itoa(i), strings.Repeat("y", i%50))
+		ev := &Event{}
+		if err := dec.DecodeString(ev, js); err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, ev)
+		want = append(want, mustEvent(t, js))
+	}
+	for i := range evs {
+		if diff := cmp.Diff(want[i].Fields, evs[i].Fields); diff != "" {
+			t.Fatalf("event %d (-want +got)\n%s", i, diff)
+		}
+		if diff := cmp.Diff(want[i].Fields, evs[i].Clone().Fields); diff != "" {
+			t.Fatalf("clone of event %d (-want +got)\n%s", i, diff)
+		}
 	}
 }

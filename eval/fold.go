@@ -13,17 +13,28 @@ import (
 // wildcards still match one character. Bytes that are not valid UTF-8 are
 // kept as they are (each counts as one character).
 func fold(s string) string {
-	i := 0
-	for ; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
-			break
-		}
-	}
+	i := foldedPrefix(s)
 	if i == len(s) {
 		return s // already folded: no allocation
 	}
-	b := make([]byte, 0, len(s))
+	return string(appendFold(make([]byte, 0, len(s)), s, i))
+}
+
+// foldedPrefix returns the length of the prefix of s that folding keeps
+// as it is (ASCII without upper case).
+func foldedPrefix(s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// appendFold appends the folded form of s to b, given that s[:i] is
+// already folded.
+func appendFold(b []byte, s string, i int) []byte {
 	b = append(b, s[:i]...)
 	for i < len(s) {
 		c := s[i]
@@ -44,7 +55,7 @@ func fold(s string) string {
 		b = utf8.AppendRune(b, foldRune(r))
 		i += size
 	}
-	return string(b)
+	return b
 }
 
 // foldRune returns the canonical member of r's simple-folding orbit.

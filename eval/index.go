@@ -58,6 +58,13 @@ const anyFieldName = "\x00any"
 
 const anyField int32 = 0
 
+// The fields routing reads, interned right after anyField.
+const (
+	channelField int32 = iota + 1
+	providerField
+	eventIDField
+)
+
 type numKey struct {
 	field int32
 	num   int64
@@ -444,7 +451,7 @@ func (x *index) hits(c *ctx, rt *Route) {
 			}
 			switch {
 			case fl&flagExact != 0:
-				v := c.lowered(i)
+				v := c.folded(i)
 				c.addCands(rt, x.exact[id][v])
 				if fl&flagGram != 0 {
 					x.scan(c, rt, id, v)

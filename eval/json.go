@@ -31,7 +31,23 @@ type decoder struct {
 	out   []Field
 	ents  []*keyEntry // parallel to out when keys is set: the cache entry of each nested key, or nil
 	keys  *keyCache   // or nil
-	arena []byte      // decoded text of escaped strings, shared by the event
+	arena *arena      // where the decoded text of escaped strings goes
+}
+
+// arena holds the decoded text of escaped strings. Text is appended to a
+// chunk and handed out without copying; bytes once handed out are never
+// written again, so a chunk lives as long as any string into it, and a
+// Decoder can keep filling the same chunk across events.
+type arena struct{ buf []byte }
+
+// arenaChunk is the size of a fresh arena chunk.
+const arenaChunk = 32 << 10
+
+// reserve makes room for n more bytes, starting a new chunk if needed.
+func (a *arena) reserve(n int) {
+	if cap(a.buf)-len(a.buf) < n {
+		a.buf = make([]byte, 0, max(arenaChunk, n))
+	}
 }
 
 // emit appends a field (and its key's cache entry).
@@ -83,9 +99,10 @@ func (k *keyCache) join(prefix, key string) (string, *keyEntry) {
 // allocations than DecodeEvent. A Decoder is not safe for concurrent use;
 // the events it returns are independent of it.
 type Decoder struct {
-	flat Flatten
-	keys keyCache
-	fcap int // field capacity hint from the previous event
+	flat  Flatten
+	keys  keyCache
+	arena arena
+	fcap  int // field capacity hint from the previous event
 }
 
 // NewDecoder returns a Decoder applying flat.
@@ -104,9 +121,17 @@ func (dd *Decoder) Decode(data []byte) (*Event, error) {
 
 // DecodeInto decodes into ev, reusing the storage of its Fields; values
 // of the previous content must no longer be in use (a Match copies the
-// fields it returns, so matches stay valid).
+// fields it returns, so matches stay valid). The event does not refer to
+// data afterwards.
 func (dd *Decoder) DecodeInto(ev *Event, data []byte) error {
-	fields, err := decodeFields(data, dd.flat, &dd.keys, ev.Fields[:0], dd.fcap)
+	return dd.DecodeString(ev, string(data))
+}
+
+// DecodeString is DecodeInto without copying the input: the event's
+// texts (and those of its matches) are substrings of s where s holds
+// them unescaped, so s stays in memory as long as any of them does.
+func (dd *Decoder) DecodeString(ev *Event, s string) error {
+	fields, err := decodeFields(s, dd.flat, &dd.keys, &dd.arena, ev.Fields[:0], dd.fcap)
 	if err != nil {
 		return err
 	}
@@ -122,20 +147,16 @@ func (dd *Decoder) DecodeInto(ev *Event, data []byte) error {
 // FlattenWinEvt or FlattenAuto (for an EVTX-shaped event) the Windows
 // event is flattened, see FlattenWindows.
 func DecodeEvent(data []byte, flat Flatten) (*Event, error) {
-	return decode(data, flat, nil, 0)
-}
-
-func decode(data []byte, flat Flatten, keys *keyCache, capHint int) (*Event, error) {
-	fields, err := decodeFields(data, flat, keys, nil, capHint)
+	fields, err := decodeFields(string(data), flat, nil, &arena{}, nil, 0)
 	if err != nil {
 		return nil, err
 	}
 	return &Event{Fields: fields}, nil
 }
 
-// decodeFields decodes into out (appending from its start).
-func decodeFields(data []byte, flat Flatten, keys *keyCache, out []Field, capHint int) ([]Field, error) {
-	d := decoder{s: string(data), keys: keys}
+// decodeFields decodes s into out (appending from its start).
+func decodeFields(s string, flat Flatten, keys *keyCache, a *arena, out []Field, capHint int) ([]Field, error) {
+	d := decoder{s: s, keys: keys, arena: a}
 	if keys != nil {
 		d.ents = keys.ents[:0]
 		defer func() { keys.ents = d.ents[:0] }()
@@ -341,16 +362,14 @@ func (d *decoder) str() (string, error) {
 }
 
 // strSlow decodes a string holding escapes, starting over at start. The
-// text is appended to the event's arena, which is sized so that it never
-// grows (escapes only shrink), and returned without copying: bytes once
-// written to the arena are never changed.
+// text is appended to the arena, which first makes room for the rest of
+// the input, so that it never grows (escapes only shrink), and returned
+// without copying.
 func (d *decoder) strSlow(start int) (string, error) {
-	if d.arena == nil {
-		d.arena = make([]byte, 0, len(d.s))
-	}
-	from := len(d.arena)
-	b := append(d.arena, d.s[start:d.i]...)
-	defer func() { d.arena = b }()
+	d.arena.reserve(len(d.s) - start)
+	from := len(d.arena.buf)
+	b := append(d.arena.buf, d.s[start:d.i]...)
+	defer func() { d.arena.buf = b }()
 	for d.i < len(d.s) {
 		c := d.s[d.i]
 		switch {
