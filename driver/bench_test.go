@@ -11,7 +11,8 @@ import (
 	"github.com/sigconv/sigconv/backends/all"
 )
 
-// BenchmarkRun converts the SigmaHQ corpus (held in memory) for each target
+// BenchmarkRun converts the SigmaHQ corpus (held in memory) for every target,
+// and parses it only ("parse-only", the reference the targets' costs add to),
 // with one worker and with GOMAXPROCS workers; compare the two for the
 // parallel speed-up. It skips when ../shared/sigma-rules is absent.
 func BenchmarkRun(b *testing.B) {
@@ -22,7 +23,7 @@ func BenchmarkRun(b *testing.B) {
 	fsys := fstest.MapFS{}
 	load(b, fsys, corpus, "corpus")
 	reg := all.Default()
-	for _, target := range []string{"", "splunk", "kql", "lucene"} {
+	for _, target := range []string{"", "splunk", "kql", "lucene", "dsl", "esql", "eql"} {
 		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
 			name := target
 			if name == "" {

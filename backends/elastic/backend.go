@@ -182,21 +182,18 @@ func (b *Backend) Bundle(format string, cfg backends.Config, outs []*backends.Ou
 }
 
 // negatePresence rewrites NOT(null) as exists and NOT(exists) as null,
-// which every Elastic language prints more directly.
+// which every Elastic language prints more directly. Subtrees it does not
+// change are returned as they are.
 func negatePresence(e lower.Expr) lower.Expr {
 	switch e := e.(type) {
 	case *lower.And:
-		ts := make([]lower.Expr, len(e.Terms))
-		for i, t := range e.Terms {
-			ts[i] = negatePresence(t)
+		if ts, changed := mapTerms(e.Terms, negatePresence); changed {
+			return &lower.And{Terms: ts}
 		}
-		return &lower.And{Terms: ts}
 	case *lower.Or:
-		ts := make([]lower.Expr, len(e.Terms))
-		for i, t := range e.Terms {
-			ts[i] = negatePresence(t)
+		if ts, changed := mapTerms(e.Terms, negatePresence); changed {
+			return &lower.Or{Terms: ts}
 		}
-		return &lower.Or{Terms: ts}
 	case *lower.Not:
 		if p, ok := e.X.(*lower.Pred); ok && (p.Kind == lower.Null || p.Kind == lower.Exists) {
 			q := *p
@@ -206,9 +203,32 @@ func negatePresence(e lower.Expr) lower.Expr {
 			}
 			return &q
 		}
-		return &lower.Not{X: negatePresence(e.X)}
+		if x := negatePresence(e.X); x != e.X {
+			return &lower.Not{X: x}
+		}
 	}
 	return e
+}
+
+// mapTerms applies f to every term; it returns a new slice when f changed
+// a term, else terms itself and false.
+func mapTerms(terms []lower.Expr, f func(lower.Expr) lower.Expr) ([]lower.Expr, bool) {
+	var out []lower.Expr
+	for i, t := range terms {
+		nt := f(t)
+		if out == nil {
+			if nt == t {
+				continue
+			}
+			out = make([]lower.Expr, len(terms))
+			copy(out, terms[:i])
+		}
+		out[i] = nt
+	}
+	if out == nil {
+		return terms, false
+	}
+	return out, true
 }
 
 // adjustPreds rewrites predicates whose meaning depends on the field type
@@ -217,33 +237,34 @@ func negatePresence(e lower.Expr) lower.Expr {
 // text is case-significant); a boolean field compared with the string
 // "true" / "false" becomes a boolean test; a boolean value compared with a
 // string field becomes the case-insensitive string "true" / "false".
+// Subtrees it does not change are returned as they are.
 func adjustPreds(e lower.Expr, tbl *pipeline.Table) lower.Expr {
 	switch e := e.(type) {
 	case *lower.And:
-		ts := make([]lower.Expr, len(e.Terms))
-		for i, t := range e.Terms {
-			ts[i] = adjustPreds(t, tbl)
+		if ts, changed := mapTerms(e.Terms, func(t lower.Expr) lower.Expr { return adjustPreds(t, tbl) }); changed {
+			return &lower.And{Terms: ts}
 		}
-		return &lower.And{Terms: ts}
 	case *lower.Or:
-		ts := make([]lower.Expr, len(e.Terms))
-		for i, t := range e.Terms {
-			ts[i] = adjustPreds(t, tbl)
+		if ts, changed := mapTerms(e.Terms, func(t lower.Expr) lower.Expr { return adjustPreds(t, tbl) }); changed {
+			return &lower.Or{Terms: ts}
 		}
-		return &lower.Or{Terms: ts}
 	case *lower.Not:
-		return &lower.Not{X: adjustPreds(e.X, tbl)}
+		if x := adjustPreds(e.X, tbl); x != e.X {
+			return &lower.Not{X: x}
+		}
 	case *lower.Pred:
 		if e.IsKeyword() {
 			return e
 		}
-		typ := typeOf(tbl, e.Field)
 		switch e.Kind {
 		case lower.Match:
-			q := *e
-			if !q.Cased && base64Encoded(q.Item) {
-				q.Cased = true
+			cased := !e.Cased && base64Encoded(e.Item)
+			typ := typeOf(tbl, e.Field)
+			if typ != typeBool && typ != typeNumber && !cased {
+				return e // the common case: nothing to adjust
 			}
+			q := *e
+			q.Cased = q.Cased || cased
 			if shape, lit := q.Shape(); typ == typeBool && shape == lower.ShapeExact {
 				switch strings.ToLower(lit) {
 				case "true", "false":
@@ -257,7 +278,7 @@ func adjustPreds(e lower.Expr, tbl *pipeline.Table) lower.Expr {
 			}
 			return &q
 		case lower.Bool:
-			if typ != typeBool {
+			if typeOf(tbl, e.Field) != typeBool {
 				q := *e
 				q.Kind = lower.Match
 				q.Pattern = []ir.StrPart{{Kind: ir.PartLit, Text: strconv.FormatBool(e.Bool)}}

@@ -133,26 +133,46 @@ func (p *Pred) Shape() (Shape, string) {
 	return ShapeExact, lit
 }
 
-// normalise merges adjacent literals and collapses runs of '*'.
-func normalise(parts []ir.StrPart) []ir.StrPart {
-	out := make([]ir.StrPart, 0, len(parts))
+// normalise returns parts with a leading '*' when lead, a trailing '*'
+// when trail, adjacent literals merged and runs of '*' collapsed, in one
+// new slice.
+func normalise(parts []ir.StrPart, lead, trail bool) []ir.StrPart {
+	n := len(parts)
+	if lead {
+		n++
+	}
+	if trail {
+		n++
+	}
+	out := make([]ir.StrPart, 0, n)
+	if lead {
+		out = append(out, ir.StrPart{Kind: ir.PartWildMany})
+	}
 	for _, p := range parts {
-		if p.Kind == ir.PartLit && p.Text == "" {
-			continue
-		}
-		if n := len(out); n > 0 {
-			last := &out[n-1]
-			if p.Kind == ir.PartLit && last.Kind == ir.PartLit {
-				last.Text += p.Text
-				continue
-			}
-			if p.Kind == ir.PartWildMany && last.Kind == ir.PartWildMany {
-				continue
-			}
-		}
-		out = append(out, p)
+		out = appendPart(out, p)
+	}
+	if trail {
+		out = appendPart(out, ir.StrPart{Kind: ir.PartWildMany})
 	}
 	return out
+}
+
+// appendPart appends p to a normalised pattern, keeping it normalised.
+func appendPart(out []ir.StrPart, p ir.StrPart) []ir.StrPart {
+	if p.Kind == ir.PartLit && p.Text == "" {
+		return out
+	}
+	if n := len(out); n > 0 {
+		last := &out[n-1]
+		if p.Kind == ir.PartLit && last.Kind == ir.PartLit {
+			last.Text += p.Text
+			return out
+		}
+		if p.Kind == ir.PartWildMany && last.Kind == ir.PartWildMany {
+			return out
+		}
+	}
+	return append(out, p)
 }
 
 // PatternString renders a pattern in Sigma syntax (for messages and tests).

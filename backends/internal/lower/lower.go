@@ -162,55 +162,70 @@ func exists(it *ir.Item, field string) *Pred {
 	return &Pred{Kind: Exists, Pos: it.Pos, Item: it, Field: field}
 }
 
+// value lowers one value of it. The predicate is built on the stack and
+// allocated once, when it is returned: lowering makes one predicate per
+// value of every rule, so copies of this large struct add up.
 func value(it *ir.Item, v ir.Value, backend string) (Expr, error) {
 	m := it.Match
 	base := Pred{Pos: v.Position(), Item: it, Field: it.Field, Cased: m.Cased, TimePart: m.TimePart}
 	switch v := v.(type) {
 	case *ir.Null:
 		base.Kind = Null
-		return &base, nil
+		return newPred(base), nil
 	case *ir.Bool:
 		base.Kind, base.Bool = Bool, v.Value
-		return &base, nil
+		return newPred(base), nil
 	case *ir.Number:
 		base.Num = v
 		if m.Op.IsNumeric() {
 			base.Kind, base.Op = Compare, m.Op
-			return &base, nil
+			return newPred(base), nil
 		}
 		if m.Op == ir.OpEqual && !m.FieldRef && len(m.Encodings) == 0 {
 			base.Kind = Number
-			return &base, nil
+			return newPred(base), nil
 		}
 		// Other operators treat the number as its written text.
 		return value(it, ir.Lit(v.Pos, v.Raw), backend)
 	case *ir.String:
-		return stringValue(it, v, base, backend)
+		return stringValue(it, v, &base, backend)
 	}
 	return nil, fmt.Errorf("lower: unknown value %T", v)
 }
 
-func stringValue(it *ir.Item, v *ir.String, base Pred, backend string) (Expr, error) {
+// newPred returns a heap copy of p.
+func newPred(p Pred) *Pred { return &p }
+
+func stringValue(it *ir.Item, v *ir.String, base *Pred, backend string) (Expr, error) {
 	m := it.Match
 	switch {
 	case m.Op == ir.OpRegex:
 		base.Kind, base.Regex, base.Flags = Regex, v.Raw, m.Regex
-		return &base, nil
+		return newPred(*base), nil
 	case m.Op == ir.OpCIDR:
 		pfx, err := netip.ParsePrefix(v.Literal())
 		if err != nil {
 			return nil, backends.Unsupported(v.Pos, backend, "cidr value", "%q is not a CIDR network: %v", v.Literal(), err)
 		}
 		base.Kind, base.Prefix = CIDR, pfx.Masked()
-		return &base, nil
+		return newPred(*base), nil
 	case m.FieldRef:
 		base.Kind, base.RefField, base.RefOp = FieldRef, v.Literal(), m.Op
-		return &base, nil
+		return newPred(*base), nil
 	case m.Op.IsNumeric():
 		return nil, backends.Unsupported(v.Pos, backend, m.Op.String()+" modifier", "value %q is not a number", v.Raw)
 	}
 	if v.HasPlaceholders() {
 		return nil, backends.Unsupported(v.Pos, backend, "placeholder", "%s is not expanded by any pipeline (use a value_placeholders or query_expression_placeholders pipeline)", v.Sigma())
+	}
+	base.Kind = Match
+	lead := m.Op == ir.OpContains || m.Op == ir.OpEndsWith
+	trail := m.Op == ir.OpContains || m.Op == ir.OpStartsWith
+	if len(m.Encodings) == 0 {
+		// The common case: one value, one predicate.
+		p := newPred(*base)
+		p.Pattern = normalise(v.Parts, lead, trail)
+		return p, nil
 	}
 	variants, err := ir.Encode(v, m.Encodings)
 	if err != nil {
@@ -221,38 +236,17 @@ func stringValue(it *ir.Item, v *ir.String, base Pred, backend string) (Expr, er
 		// would find other bytes.
 		base.Cased = true
 	}
-	out := make([]Expr, 0, len(variants))
-	for _, s := range variants {
-		p := base
-		p.Kind = Match
-		parts := s.Parts
-		switch m.Op {
-		case ir.OpContains:
-			parts = wrap(parts, true, true)
-		case ir.OpStartsWith:
-			parts = wrap(parts, false, true)
-		case ir.OpEndsWith:
-			parts = wrap(parts, true, false)
-		}
-		p.Pattern = normalise(parts)
-		out = append(out, &p)
+	preds := make([]Pred, len(variants))
+	out := make([]Expr, len(variants))
+	for i, s := range variants {
+		preds[i] = *base
+		preds[i].Pattern = normalise(s.Parts, lead, trail)
+		out[i] = &preds[i]
 	}
 	if len(out) == 1 {
 		return out[0], nil
 	}
 	return &Or{Terms: out}, nil
-}
-
-func wrap(parts []ir.StrPart, lead, trail bool) []ir.StrPart {
-	out := make([]ir.StrPart, 0, len(parts)+2)
-	if lead {
-		out = append(out, ir.StrPart{Kind: ir.PartWildMany})
-	}
-	out = append(out, parts...)
-	if trail {
-		out = append(out, ir.StrPart{Kind: ir.PartWildMany})
-	}
-	return out
 }
 
 func hasBase64(encs []ir.Encoding) bool {

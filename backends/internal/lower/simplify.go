@@ -1,32 +1,27 @@
 package lower
 
 // Simplify flattens nested And/Or of the same kind, unwraps single-term
-// And/Or and removes double negation. It returns a new tree where it
-// changes anything and never mutates shared subtrees.
+// And/Or and removes double negation. It returns a new node where it
+// changes anything, the node itself where nothing changes, and never
+// mutates shared subtrees.
 func Simplify(e Expr) Expr {
 	switch e := e.(type) {
 	case *And:
-		ts := flatten(e.Terms, func(x Expr) ([]Expr, bool) {
-			a, ok := x.(*And)
-			if !ok {
-				return nil, false
-			}
-			return a.Terms, true
-		})
-		if len(ts) == 1 {
+		ts, same := flatten(e.Terms, false)
+		switch {
+		case len(ts) == 1:
 			return ts[0]
+		case same:
+			return e
 		}
 		return &And{Terms: ts}
 	case *Or:
-		ts := flatten(e.Terms, func(x Expr) ([]Expr, bool) {
-			o, ok := x.(*Or)
-			if !ok {
-				return nil, false
-			}
-			return o.Terms, true
-		})
-		if len(ts) == 1 {
+		ts, same := flatten(e.Terms, true)
+		switch {
+		case len(ts) == 1:
 			return ts[0]
+		case same:
+			return e
 		}
 		return &Or{Terms: ts}
 	case *Not:
@@ -34,22 +29,53 @@ func Simplify(e Expr) Expr {
 		if n, ok := x.(*Not); ok {
 			return n.X
 		}
+		if x == e.X {
+			return e
+		}
 		return &Not{X: x}
 	}
 	return e
 }
 
-func flatten(terms []Expr, open func(Expr) ([]Expr, bool)) []Expr {
-	out := make([]Expr, 0, len(terms))
-	for _, t := range terms {
-		t = Simplify(t)
-		if inner, ok := open(t); ok {
+// flatten simplifies terms and splices in the terms of simplified terms of
+// the same kind (Or when or, else And). same is true when nothing changed,
+// in which case terms itself is returned.
+func flatten(terms []Expr, or bool) (out []Expr, same bool) {
+	for i, t := range terms {
+		st := Simplify(t)
+		inner, open := junctionTerms(st, or)
+		if out == nil {
+			if st == t && !open {
+				continue
+			}
+			out = make([]Expr, i, len(terms)+len(inner))
+			copy(out, terms[:i])
+		}
+		if open {
 			out = append(out, inner...)
 			continue
 		}
-		out = append(out, t)
+		out = append(out, st)
 	}
-	return out
+	if out == nil {
+		return terms, true
+	}
+	return out, false
+}
+
+// junctionTerms returns the terms of e when it is an Or (or) or an And
+// (!or).
+func junctionTerms(e Expr, or bool) ([]Expr, bool) {
+	if or {
+		if o, ok := e.(*Or); ok {
+			return o.Terms, true
+		}
+		return nil, false
+	}
+	if a, ok := e.(*And); ok {
+		return a.Terms, true
+	}
+	return nil, false
 }
 
 // SameField reports whether every term is a predicate of kind Match or
