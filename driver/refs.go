@@ -150,13 +150,7 @@ func (d *Driver) correlationInput(c *ir.Correlation, filters []*ir.Filter, idx *
 	}
 	seen[c] = true
 	defer delete(seen, c)
-	var refs []*ir.Rule
-	for _, ref := range c.Rules {
-		if r, ok := idx.byRef[ref.Ref].(*ir.Rule); ok {
-			refs = append(refs, r)
-		}
-	}
-	pc, err := d.chain.ApplyCorrelation(c, refs...)
+	pc, err := d.chain.ApplyCorrelation(c, leafRules(c, idx, map[*ir.Correlation]bool{})...)
 	if err != nil {
 		return nil, pipelineError(c.Pos, err)
 	}
@@ -187,4 +181,24 @@ func (d *Driver) correlationInput(c *ir.Correlation, filters []*ir.Filter, idx *
 		}
 	}
 	return in, nil
+}
+
+// leafRules are the detection rules c refers to, directly or through the
+// correlations it refers to (their events are the ones c's fields name):
+// the pipelines' logsource conditions test them, so a correlation of
+// correlations gets its fields mapped like the rules beneath it.
+func leafRules(c *ir.Correlation, idx *index, seen map[*ir.Correlation]bool) []*ir.Rule {
+	seen[c] = true
+	var refs []*ir.Rule
+	for _, ref := range c.Rules {
+		switch doc := idx.byRef[ref.Ref].(type) {
+		case *ir.Rule:
+			refs = append(refs, doc)
+		case *ir.Correlation:
+			if !seen[doc] {
+				refs = append(refs, leafRules(doc, idx, seen)...)
+			}
+		}
+	}
+	return refs
 }
