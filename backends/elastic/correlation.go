@@ -246,7 +246,7 @@ func (b *Backend) uniformFields(c *ir.Correlation, refs []corrRef) (groupBy []st
 				}
 			}
 			return nil, "", backends.Unsupported(pos, b.Name(), "alias "+n,
-				"its field differs per rule, which needs a runtime field this target does not write; use -t esql")
+				"its field differs per rule, and a terms aggregation (or threshold field) groups every event by the same field: choosing it per rule would need a script re-evaluating each rule's query; use -t esql")
 		}
 		out = append(out, f)
 	}

@@ -23,20 +23,21 @@ const termsSize = 10000
 //
 // The buckets left in the response are the correlation's hits. The terms
 // aggregation ignores documents without the field, as the evaluator
-// ignores events without a group-by value. temporal_ordered and aliases
-// whose field differs per rule (that would need runtime fields) are
-// refused.
+// ignores events without a group-by value. temporal_ordered of two rules
+// compares the first rule's earliest event with the second's latest;
+// longer orders and aliases whose field differs per rule are refused.
 func (b *Backend) dslCorrelation(c *ir.Correlation, refs []corrRef) (*backends.Output, error) {
 	pos := corrPos(c)
-	if c.Type == ir.TemporalOrdered {
-		return nil, backends.Unsupported(pos, b.Name(), "temporal_ordered correlation",
-			"Query DSL aggregations cannot order events inside a window; use -t eql (sequence ... with maxspan)")
-	}
 	groupBy, condField, err := b.uniformFields(c, refs)
 	if err != nil {
 		return nil, err
 	}
-	bounds, err := b.corrBounds(c, len(refs))
+	var bounds []ir.CorrBound
+	if c.Type == ir.TemporalOrdered {
+		err = b.orderedPair(c, len(refs))
+	} else {
+		bounds, err = b.corrBounds(c, len(refs))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -98,12 +99,28 @@ func (b *Backend) dslCorrelation(c *ir.Correlation, refs []corrRef) (*backends.O
 			sum = append(sum, fmt.Sprintf("(params.%s > 0 ? 1 : 0)", name))
 		}
 		value = "(" + strings.Join(sum, " + ") + ")"
+	case ir.TemporalOrdered:
+		// The first rule's earliest event before the second rule's latest
+		// (orderedPair); an empty filter's min / max is infinite, never
+		// in order.
+		for i, r := range refs {
+			name, fn := fmt.Sprintf("sigma_r%d", i+1), "min"
+			if i == 1 {
+				fn = "max"
+			}
+			metric = append(metric, kv{name, obj{{"filter", r.dsl}, {"aggs", obj{{"sigma_t", obj{{fn, obj{{"field", "@timestamp"}}}}}}}}})
+			paths = append(paths, kv{fmt.Sprintf("sigma_t%d", i+1), name + ">sigma_t"})
+		}
+		value = "params.sigma_t1 < params.sigma_t2"
 	default:
 		return nil, backends.Unsupported(pos, b.Name(), string(c.Type)+" correlation", "unknown correlation type")
 	}
 	conds := make([]string, len(bounds))
 	for i, bd := range bounds {
 		conds[i] = value + " " + corrOps[bd.Op] + " " + fnum(bd.Value)
+	}
+	if c.Type == ir.TemporalOrdered {
+		conds = []string{value}
 	}
 	aggs := append(metric, kv{"sigma_condition", obj{{"bucket_selector", obj{
 		{"buckets_path", paths},

@@ -178,6 +178,23 @@ func TestCorrelationQueries(t *testing.T) {
 			warns: []string{WarnStaticWindow, WarnTermsSize},
 		},
 		{
+			name: "dsl ordered pair", backend: NewDSL(),
+			src: ruleA + ruleB + corr("temporal_ordered", "rule_a, rule_b", ""),
+			want: []string{
+				`"sigma_r1":{"filter":{"wildcard":{"Image":`,
+				`"aggs":{"sigma_t":{"min":{"field":"@timestamp"}}}}`,
+				`"sigma_r2":{"filter":{"term":{"DestinationPort":{"value":445}}},"aggs":{"sigma_t":{"max":{"field":"@timestamp"}}}}`,
+				`"buckets_path":{"sigma_t1":"sigma_r1>sigma_t","sigma_t2":"sigma_r2>sigma_t"}`,
+				`"script":"params.sigma_t1 < params.sigma_t2"`,
+			},
+			warns: []string{WarnStaticWindow, WarnTermsSize},
+		},
+		{
+			name: "dsl ordered three refused", backend: NewDSL(),
+			src:     ruleA + ruleB + ruleA + corr("temporal_ordered", "rule_a, rule_b, rule_a", ""),
+			wantErr: "use -t eql",
+		},
+		{
 			name: "dsl value_sum", backend: NewDSL(),
 			src: ruleA + corr("value_sum", "rule_a", "    condition: {field: Bytes, gte: 1000}\n"),
 			want: []string{
@@ -189,7 +206,7 @@ func TestCorrelationQueries(t *testing.T) {
 		{
 			name: "dsl aliases refused", backend: NewDSL(),
 			src:     ruleA + ruleB + corr("temporal", "rule_a, rule_b", "    group-by: [host]\n    aliases:\n        host:\n            rule_a: ComputerName\n            rule_b: SourceHost\n"),
-			wantErr: "runtime field",
+			wantErr: "groups every event by the same field",
 		},
 		{
 			name: "dsl alias with one field", backend: NewDSL(),
