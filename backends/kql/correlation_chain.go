@@ -220,12 +220,19 @@ func (q *corrQuery) entries(c *ir.Correlation, refs []corrRef, carry []string, i
 				return "", "", err
 			}
 			body, cols, kind = sub+"\n| project ", cs, "c"
-			head = append(head, colTime+" = "+ident(tc))
+			if tc == colTime {
+				head = append(head, colTime)
+			} else {
+				head = append(head, colTime+" = "+ident(tc))
+			}
 		}
 		if step != nil {
 			head = append(head, fmt.Sprintf("%s = %d", colStep, step[r.name]))
 		}
 		names = append(names, q.let(kind, body+strings.Join(append(head, cols...), ", ")))
+	}
+	if len(names) == 1 {
+		return names[0], colTime, nil
 	}
 	return "union " + strings.Join(names, ", "), colTime, nil
 }

@@ -28,8 +28,10 @@ import (
 // are not in order; with several rules, entries at equal times are sorted
 // by descending step (sigconv_step), so that one event matching two
 // consecutive rules never takes both steps and the latest-start argument
-// still holds. When a rule occurs at several steps, each step also needs a
-// strictly later time than the previous one.
+// still holds. A rule listed at adjacent steps needs a strictly later time
+// at the second; a rule that recurs after other rules is refused, since
+// equal times then have no order that keeps the scan exact (checked
+// against brute force by TestScanSequences).
 func (q *corrQuery) ordered(in *backends.CorrelationInput, refs []corrRef, carry []string) (string, string, error) {
 	c := in.Correlation
 	n, err := orderedSteps(c, len(refs))
@@ -46,7 +48,14 @@ func (q *corrQuery) ordered(in *backends.CorrelationInput, refs []corrRef, carry
 		}
 		rank[r.name] = i + 1
 	}
-	repeated := len(distinct) < len(steps)
+	for i := 1; i < n; i++ {
+		for j := 0; j < i-1; j++ {
+			if steps[j].name == steps[i].name && steps[i-1].name != steps[i].name {
+				return "", "", backends.Unsupported(steps[i].pos, Name, "temporal_ordered sequence",
+					"rule %q occurs again after other rules: Kusto rows have no arrival order, and a scan, which keeps one partial sequence per step, cannot order entries at equal times exactly in such a sequence", steps[i].name)
+			}
+		}
+	}
 	var stepRank map[string]int
 	if len(distinct) > 1 {
 		stepRank = rank
@@ -83,7 +92,7 @@ func (q *corrQuery) ordered(in *backends.CorrelationInput, refs []corrRef, carry
 				conds = append(conds, fmt.Sprintf("%s == s1.%s", ident(g), ident(g)))
 			}
 			conds = append(conds, fmt.Sprintf("%s - s1.%s <= %s", ident(tc), ident(tc), span))
-			if repeated {
+			if steps[k-1].name == steps[k-2].name {
 				conds = append(conds, fmt.Sprintf("%s > s%d.%s", ident(tc), k-1, ident(tc)))
 			}
 		}
