@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -187,20 +186,23 @@ func runEval(e *env, o *evalOptions, args []string) error {
 		jobs <- b
 	}
 	start := time.Now()
-	batch := newEvalBatch()
+	textHint := 0 // text size of the previous batch
+	batch := newEvalBatch(textHint)
+	next := func() {
+		textHint = max(textHint, batch.text.Len())
+		submit(batch)
+		batch = newEvalBatch(textHint)
+	}
 	for _, file := range args {
 		err := events.ReadFile(file, e.stdin, func(rec events.Record) error {
-			rec.Data = append([]byte(nil), rec.Data...)
-			batch.recs = append(batch.recs, rec)
+			batch.add(rec)
 			if len(batch.recs) == evalBatchSize {
-				submit(batch)
-				batch = newEvalBatch()
+				next()
 			}
 			return nil
 		})
 		if err != nil {
-			submit(batch)
-			batch = newEvalBatch()
+			next()
 			fmt.Fprintf(&batch.diag, "%v\n", err)
 			batch.problems++
 		}
@@ -231,7 +233,9 @@ const evalBatchSize = 256
 
 // evalBatch is a run of events with everything their evaluation printed.
 type evalBatch struct {
-	recs     []events.Record // Data owned by the batch
+	recs     []events.Record // Data is nil: the JSON text is in text
+	text     strings.Builder // the events' JSON texts, one after the other
+	ends     []int           // per record: the end of its text in text
 	out      bytes.Buffer    // NDJSON match lines
 	diag     bytes.Buffer    // problems and explanations, for standard error
 	problems int
@@ -241,20 +245,37 @@ type evalBatch struct {
 	corr     []corrEvent   // events that matched a correlated rule
 }
 
-func newEvalBatch() *evalBatch {
-	return &evalBatch{recs: make([]events.Record, 0, evalBatchSize), done: make(chan struct{})}
+// newEvalBatch returns an empty batch with room for textHint bytes of
+// events.
+func newEvalBatch(textHint int) *evalBatch {
+	b := &evalBatch{recs: make([]events.Record, 0, evalBatchSize), ends: make([]int, 0, evalBatchSize), done: make(chan struct{})}
+	b.text.Grow(textHint + textHint/8)
+	return b
+}
+
+// add appends a record, copying its text (which the reader reuses) into
+// the batch's text. Events are decoded from that text without copying
+// it again; it is never modified, so their values may refer to it.
+func (b *evalBatch) add(rec events.Record) {
+	b.text.Write(rec.Data)
+	rec.Data = nil
+	b.recs = append(b.recs, rec)
+	b.ends = append(b.ends, b.text.Len())
 }
 
 // run decodes and matches the batch's events.
 func (b *evalBatch) run(engine *eval.Engine, rt *eval.Route, dec *eval.Decoder, ev *eval.Event, withExplain bool) {
-	enc := json.NewEncoder(&b.out)
-	enc.SetEscapeHTML(false)
-	for _, rec := range b.recs {
-		if err := dec.DecodeInto(ev, rec.Data); err != nil {
+	text := b.text.String()
+	from := 0
+	var line []byte
+	for k, rec := range b.recs {
+		data := text[from:b.ends[k]]
+		from = b.ends[k]
+		if err := dec.DecodeString(ev, data); err != nil {
 			line := rec.Line
 			var se *eval.SyntaxError
-			if errors.As(err, &se) && se.Offset <= len(rec.Data) {
-				line += bytes.Count(rec.Data[:se.Offset], []byte{'\n'})
+			if errors.As(err, &se) && se.Offset <= len(data) {
+				line += strings.Count(data[:se.Offset], "\n")
 			}
 			fmt.Fprintf(&b.diag, "%s:%d: event %d skipped: %v\n", rec.File, line, rec.Index, err)
 			b.problems++
@@ -267,54 +288,12 @@ func (b *evalBatch) run(engine *eval.Engine, rt *eval.Route, dec *eval.Decoder, 
 		for _, m := range ms {
 			b.matches++
 			if b.cs.reported(m) {
-				enc.Encode(matchLine(m, rec)) // writes to memory, cannot fail
+				line = appendMatchLine(line[:0], m, rec)
+				b.out.Write(line)
 			}
 		}
 		b.cs.keep(b, rec, ev, ms)
 	}
-}
-
-// matchOutput is one NDJSON match line; the field order is the documented one.
-type matchOutput struct {
-	RuleID    string         `json:"rule_id"`
-	RuleTitle string         `json:"rule_title"`
-	Level     string         `json:"level"`
-	File      string         `json:"file"`
-	Event     int            `json:"event"`
-	Fields    map[string]any `json:"fields"`
-}
-
-func matchLine(m eval.Match, rec events.Record) matchOutput {
-	fields := map[string]any{}
-	for _, f := range m.Fields {
-		v := fieldJSON(f)
-		if prev, ok := fields[f.Key]; ok {
-			if list, ok := prev.([]any); ok {
-				fields[f.Key] = append(list, v)
-			} else {
-				fields[f.Key] = []any{prev, v}
-			}
-			continue
-		}
-		fields[f.Key] = v
-	}
-	return matchOutput{RuleID: m.Rule.ID, RuleTitle: m.Rule.Title, Level: m.Rule.Level, File: rec.File, Event: rec.Index, Fields: fields}
-}
-
-func fieldJSON(f eval.Field) any {
-	switch f.Kind {
-	case eval.KindString:
-		return f.Text
-	case eval.KindNumber:
-		return json.Number(f.Text)
-	case eval.KindBool:
-		return f.Text == "true"
-	case eval.KindObject:
-		return map[string]any{}
-	case eval.KindArray:
-		return []any{}
-	}
-	return nil
 }
 
 func explain(w io.Writer, engine *eval.Engine, ev *eval.Event, rt *eval.Route, rec events.Record) {

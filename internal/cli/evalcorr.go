@@ -103,7 +103,7 @@ func (cs *corrState) keep(b *evalBatch, rec events.Record, ev *eval.Event, ms []
 	if cs == nil || !slices.ContainsFunc(ms, func(m eval.Match) bool { return cs.engine.Consumes(m.Rule) }) {
 		return
 	}
-	b.corr = append(b.corr, corrEvent{off: b.out.Len(), rec: rec, ev: &eval.Event{Fields: slices.Clone(ev.Fields)}, ms: ms})
+	b.corr = append(b.corr, corrEvent{off: b.out.Len(), rec: rec, ev: ev.Clone(), ms: ms})
 }
 
 // write prints a batch's match lines with the correlation hits each of
