@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sigconv/sigconv/verify/internal/es"
+	"github.com/sigconv/sigconv/verify/internal/exprparse"
 	"github.com/sigconv/sigconv/verify/interp"
 )
 
@@ -30,8 +31,8 @@ type Program struct {
 	category string
 	cond     bexpr
 	schema   es.Schema
-	text     string // the query
-	parts    []part // operands of the top-level and chain, with their text
+	text     string                  // the query
+	parts    []exprparse.Part[bexpr] // operands of the top-level and chain, with their text
 }
 
 // Match reports whether the condition is true for the event.
@@ -46,52 +47,26 @@ func (in *Interpreter) Parse(query string) (interp.Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{toks: toks, schema: es.Schema{Types: in.Types}}
-	cat := p.next()
-	if cat.kind != tIdent {
-		return nil, p.errorf("a query starts with an event category")
+	p := newParser(toks, es.Schema{Types: in.Types})
+	cat := p.Next()
+	if cat.Kind != exprparse.Ident {
+		return nil, p.Errorf("a query starts with an event category")
 	}
-	switch strings.ToLower(cat.text) {
+	switch strings.ToLower(cat.Text) {
 	case "sequence", "sample", "join":
-		return nil, fmt.Errorf("eql: %s queries are not supported (correlations are not verified on single events)", cat.text)
+		return nil, fmt.Errorf("eql: %s queries are not supported (correlations are not verified on single events)", cat.Text)
 	}
-	if !p.kw("where") {
-		return nil, p.errorf("expected where after the category")
+	if !p.Keyword("where") {
+		return nil, p.Errorf("expected where after the category")
 	}
-	cond, err := p.or()
+	cond, err := p.Or()
 	if err != nil {
 		return nil, err
 	}
-	if t := p.peek(); t.kind != tEOF {
-		return nil, p.errorf("unexpected %q (pipes are not supported)", t.text)
+	if t := p.Peek(); t.Kind != exprparse.EOF {
+		return nil, p.Errorf("unexpected %q (pipes are not supported)", t.Text)
 	}
-	prog := &Program{category: cat.text, cond: cond, schema: p.schema, text: query}
-	if l, ok := cond.(*logic); ok {
-		src := []rune(query)
-		for _, c := range p.chains {
-			if c.root != l {
-				continue
-			}
-			prog.parts = make([]part, len(c.spans))
-			cur := bexpr(l)
-			for i := len(c.spans) - 1; i >= 0; i-- {
-				e := cur
-				if i > 0 {
-					lg := cur.(*logic)
-					e, cur = lg.r, lg.l
-				}
-				sp := c.spans[i]
-				prog.parts[i] = part{e, strings.TrimSpace(string(src[sp[0]:min(sp[1], len(src))]))}
-			}
-		}
-	}
-	return prog, nil
-}
-
-// part is a top-level operand of the condition.
-type part struct {
-	e    bexpr
-	text string
+	return &Program{category: cat.Text, cond: cond, schema: p.schema, text: query, parts: p.Parts(cond, []rune(query))}, nil
 }
 
 // Fragment names the part of the query that decided the event: the first operand of the
@@ -101,120 +76,41 @@ func (p *Program) Fragment(ev interp.Event) string {
 		return p.text
 	}
 	for _, pt := range p.parts {
-		if t, err := pt.e.truth(p.schema, ev); err != nil || t != triTrue {
-			return pt.text
+		if t, err := pt.E.truth(p.schema, ev); err != nil || t != triTrue {
+			return pt.Text
 		}
 	}
 	return p.text
 }
 
+// parser reads a condition: exprparse's boolean layer (or, and, not) over EQL predicates.
 type parser struct {
-	toks   []token
-	i      int
+	exprparse.Parser[bexpr]
 	schema es.Schema
-	depth  int     // parentheses around the cursor
-	chains []chain // top-level and chains, for fragments
 }
 
-// chain is a top-level AND chain: its root and the text offsets (runes) of its operands.
-type chain struct {
-	root  *logic
-	spans [][2]int
-}
-
-func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) next() token {
-	t := p.toks[p.i]
-	if t.kind != tEOF {
-		p.i++
-	}
-	return t
-}
-
-func (p *parser) kw(w string) bool {
-	t := p.peek()
-	if t.kind == tIdent && !t.quoted && strings.EqualFold(t.text, w) {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *parser) op(o string) bool {
-	t := p.peek()
-	if t.kind == tOp && t.text == o {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *parser) errorf(format string, args ...any) error {
-	return fmt.Errorf("eql: at %d: %s", p.peek().pos, fmt.Sprintf(format, args...))
-}
-
-func (p *parser) or() (bexpr, error) {
-	l, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for p.kw("or") {
-		r, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		l = &logic{or: true, l: l, r: r}
-	}
-	return l, nil
-}
-
-func (p *parser) and() (bexpr, error) {
-	var spans [][2]int
-	operand := func() (bexpr, error) {
-		from := p.peek().pos
-		e, err := p.not()
-		spans = append(spans, [2]int{from, p.peek().pos})
-		return e, err
-	}
-	l, err := operand()
-	if err != nil {
-		return nil, err
-	}
-	for p.kw("and") {
-		r, err := operand()
-		if err != nil {
-			return nil, err
-		}
-		l = &logic{l: l, r: r}
-	}
-	if root, ok := l.(*logic); ok && p.depth == 0 {
-		p.chains = append(p.chains, chain{root, spans})
-	}
-	return l, nil
-}
-
-func (p *parser) not() (bexpr, error) {
-	if p.kw("not") {
-		e, err := p.not()
-		if err != nil {
-			return nil, err
-		}
-		return &notExpr{e}, nil
-	}
-	return p.predicate()
+func newParser(toks []exprparse.Token, schema es.Schema) *parser {
+	p := &parser{schema: schema}
+	p.Parser = exprparse.Parser[bexpr]{Lang: "eql", Toks: toks, Grammar: exprparse.Grammar[bexpr]{
+		Logic:     func(or bool, l, r bexpr) bexpr { return &logic{or: or, l: l, r: r} },
+		IsLogic:   func(e bexpr) bool { _, ok := e.(*logic); return ok },
+		Not:       func(e bexpr) bexpr { return &notExpr{e} },
+		Predicate: p.predicate,
+	}}
+	return p
 }
 
 // predicate parses a value and an optional comparison, or a parenthesised condition.
 func (p *parser) predicate() (bexpr, error) {
-	if p.op("(") {
-		p.depth++
-		e, err := p.or()
-		p.depth--
+	if p.Op("(") {
+		p.Depth++
+		e, err := p.Or()
+		p.Depth--
 		if err != nil {
 			return nil, err
 		}
-		if !p.op(")") {
-			return nil, p.errorf("missing )")
+		if !p.Op(")") {
+			return nil, p.Errorf("missing )")
 		}
 		return e, nil
 	}
@@ -222,18 +118,18 @@ func (p *parser) predicate() (bexpr, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := p.peek()
-	if t.kind == tOp {
-		switch t.text {
+	t := p.Peek()
+	if t.Kind == exprparse.Op {
+		switch t.Text {
 		case "==", "!=", "<", "<=", ">", ">=":
-			p.next()
+			p.Next()
 			r, err := p.value()
 			if err != nil {
 				return nil, err
 			}
-			return p.compare(t.text, l, r)
+			return p.compare(t.Text, l, r)
 		case ":":
-			p.next()
+			p.Next()
 			rs, err := p.list()
 			if err != nil {
 				return nil, err
@@ -241,16 +137,16 @@ func (p *parser) predicate() (bexpr, error) {
 			return p.colon(l, rs)
 		}
 	}
-	if t.kind == tIdent && !t.quoted {
+	if t.Kind == exprparse.Ident && !t.Quoted {
 		neg := false
-		save := p.i
-		if p.kw("not") {
+		save := p.I
+		if p.Keyword("not") {
 			neg = true
 		}
-		w := strings.ToLower(p.peek().text)
+		w := strings.ToLower(p.Peek().Text)
 		switch w {
 		case "like", "like~", "regex", "regex~", "in", "in~":
-			p.next()
+			p.Next()
 			rs, err := p.list()
 			if err != nil {
 				return nil, err
@@ -270,7 +166,7 @@ func (p *parser) predicate() (bexpr, error) {
 			return e, nil
 		}
 		if neg {
-			p.i = save
+			p.I = save
 		}
 	}
 	// A bare value: a boolean function or field.
@@ -279,50 +175,45 @@ func (p *parser) predicate() (bexpr, error) {
 
 // list reads one value or a parenthesised list of values.
 func (p *parser) list() ([]vexpr, error) {
-	if !p.op("(") {
+	if !p.Op("(") {
 		v, err := p.value()
 		return []vexpr{v}, err
 	}
 	var out []vexpr
-	for {
+	err := p.List(func() error {
 		v, err := p.value()
-		if err != nil {
-			return nil, err
-		}
 		out = append(out, v)
-		if p.op(",") {
-			continue
-		}
-		if !p.op(")") {
-			return nil, p.errorf("list needs )")
-		}
-		return out, nil
+		return err
+	}, "list needs )")
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 func (p *parser) value() (vexpr, error) {
-	t := p.next()
-	switch t.kind {
-	case tString:
-		return literal{t.text}, nil
-	case tNumber:
-		f, ok := es.NumberOf(t.text)
+	t := p.Next()
+	switch t.Kind {
+	case exprparse.String:
+		return literal{t.Text}, nil
+	case exprparse.Number:
+		f, ok := es.NumberOf(t.Text)
 		if !ok {
-			return nil, p.errorf("bad number %q", t.text)
+			return nil, p.Errorf("bad number %q", t.Text)
 		}
 		return literal{f}, nil
-	case tOp:
-		if t.text == "-" {
-			n := p.next()
-			if n.kind != tNumber {
-				return nil, p.errorf("- needs a number")
+	case exprparse.Op:
+		if t.Text == "-" {
+			n := p.Next()
+			if n.Kind != exprparse.Number {
+				return nil, p.Errorf("- needs a number")
 			}
-			f, _ := es.NumberOf(n.text)
+			f, _ := es.NumberOf(n.Text)
 			return literal{-f}, nil
 		}
-	case tIdent:
-		if !t.quoted {
-			switch strings.ToLower(t.text) {
+	case exprparse.Ident:
+		if !t.Quoted {
+			switch strings.ToLower(t.Text) {
 			case "null":
 				return literal{nil}, nil
 			case "true":
@@ -330,22 +221,16 @@ func (p *parser) value() (vexpr, error) {
 			case "false":
 				return literal{false}, nil
 			}
-			if p.op("(") {
-				c := &call{name: strings.ToLower(t.text)}
-				if !p.op(")") {
-					for {
+			if p.Op("(") {
+				c := &call{name: strings.ToLower(t.Text)}
+				if !p.Op(")") {
+					err := p.List(func() error {
 						a, err := p.value()
-						if err != nil {
-							return nil, err
-						}
 						c.args = append(c.args, a)
-						if p.op(",") {
-							continue
-						}
-						if !p.op(")") {
-							return nil, p.errorf("missing ) after arguments of %s", t.text)
-						}
-						break
+						return err
+					}, "missing ) after arguments of "+t.Text)
+					if err != nil {
+						return nil, err
 					}
 				}
 				if err := c.check(p.schema); err != nil {
@@ -354,7 +239,7 @@ func (p *parser) value() (vexpr, error) {
 				return c, nil
 			}
 		}
-		return field{name: t.text, kind: p.schema.Kind(t.text)}, nil
+		return field{name: t.Text, kind: p.schema.Kind(t.Text)}, nil
 	}
-	return nil, fmt.Errorf("eql: at %d: unexpected %q", t.pos, t.text)
+	return nil, p.Unexpected(t)
 }
