@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sigconv/sigconv/verify/internal/es"
+	"github.com/sigconv/sigconv/verify/internal/exprparse"
 	"github.com/sigconv/sigconv/verify/interp"
 )
 
@@ -29,14 +30,8 @@ func (in *Interpreter) Represents(ev interp.Event) bool {
 type Program struct {
 	wheres []expr
 	schema es.Schema
-	parts  [][]part // per WHERE: its top-level AND operands with their text
-	texts  []string // per WHERE: its condition text
-}
-
-// part is a top-level operand of a WHERE condition.
-type part struct {
-	e    expr
-	text string
+	parts  [][]exprparse.Part[expr] // per WHERE: its top-level AND operands with their text
+	texts  []string                 // per WHERE: its condition text
 }
 
 // Fragment names the part of the query that decided the event: the first WHERE operand
@@ -48,8 +43,8 @@ func (p *Program) Fragment(ev interp.Event) string {
 			continue
 		}
 		for _, pt := range p.parts[i] {
-			if v, err := pt.e.eval(p.schema, ev); err != nil || v != true {
-				return pt.text
+			if v, err := pt.E.eval(p.schema, ev); err != nil || v != true {
+				return pt.Text
 			}
 		}
 		return p.texts[i]
@@ -91,13 +86,13 @@ func (in *Interpreter) Parse(query string) (interp.Program, error) {
 			if err != nil {
 				return nil, err
 			}
-			p := &parser{toks: toks}
-			e, err := p.or()
+			p := newParser(toks)
+			e, err := p.Or()
 			if err != nil {
 				return nil, err
 			}
-			if p.peek().kind != tEOF {
-				return nil, fmt.Errorf("esql: unexpected %q in WHERE", p.peek().text)
+			if p.Peek().Kind != exprparse.EOF {
+				return nil, fmt.Errorf("esql: unexpected %q in WHERE", p.Peek().Text)
 			}
 			t, err := typeOf(prog.schema, e)
 			if err != nil {
@@ -108,7 +103,7 @@ func (in *Interpreter) Parse(query string) (interp.Program, error) {
 			}
 			prog.wheres = append(prog.wheres, e)
 			prog.texts = append(prog.texts, strings.TrimSpace(rest))
-			prog.parts = append(prog.parts, parts(p.chains, e, []rune(rest)))
+			prog.parts = append(prog.parts, p.Parts(e, []rune(rest)))
 		case "LIMIT", "KEEP", "SORT", "DROP":
 		default:
 			return nil, fmt.Errorf("esql: command %s is not supported", name)
@@ -142,100 +137,21 @@ func splitPipes(q string) []string {
 	return append(out, string(rs[start:]))
 }
 
+// parser reads a condition: exprparse's boolean layer (OR, AND, NOT) over ES|QL predicates
+// and value expressions.
 type parser struct {
-	toks   []token
-	i      int
-	depth  int     // parentheses and argument lists around the cursor
-	chains []chain // top-level AND chains, for fragments
+	exprparse.Parser[expr]
 }
 
-// chain is a top-level AND chain: its root and the text offsets (runes) of its operands.
-type chain struct {
-	root  *logic
-	spans [][2]int
-}
-
-func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) next() token {
-	t := p.toks[p.i]
-	if t.kind != tEOF {
-		p.i++
-	}
-	return t
-}
-
-// kw reports whether the next token is the keyword w (case-insensitive) and consumes it.
-func (p *parser) kw(w string) bool {
-	t := p.peek()
-	if t.kind == tIdent && strings.EqualFold(t.text, w) {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *parser) op(o string) bool {
-	t := p.peek()
-	if t.kind == tOp && t.text == o {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *parser) errorf(format string, args ...any) error {
-	return fmt.Errorf("esql: at %d: %s", p.peek().pos, fmt.Sprintf(format, args...))
-}
-
-func (p *parser) or() (expr, error) {
-	l, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for p.kw("OR") {
-		r, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		l = &logic{or: true, l: l, r: r}
-	}
-	return l, nil
-}
-
-func (p *parser) and() (expr, error) {
-	var spans [][2]int
-	operand := func() (expr, error) {
-		from := p.peek().pos
-		e, err := p.not()
-		spans = append(spans, [2]int{from, p.peek().pos})
-		return e, err
-	}
-	l, err := operand()
-	if err != nil {
-		return nil, err
-	}
-	for p.kw("AND") {
-		r, err := operand()
-		if err != nil {
-			return nil, err
-		}
-		l = &logic{l: l, r: r}
-	}
-	if root, ok := l.(*logic); ok && p.depth == 0 {
-		p.chains = append(p.chains, chain{root, spans})
-	}
-	return l, nil
-}
-
-func (p *parser) not() (expr, error) {
-	if p.kw("NOT") {
-		e, err := p.not()
-		if err != nil {
-			return nil, err
-		}
-		return &notExpr{e}, nil
-	}
-	return p.predicate()
+func newParser(toks []exprparse.Token) *parser {
+	p := &parser{}
+	p.Parser = exprparse.Parser[expr]{Lang: "esql", Toks: toks, Grammar: exprparse.Grammar[expr]{
+		Logic:     func(or bool, l, r expr) expr { return &logic{or: or, l: l, r: r} },
+		IsLogic:   func(e expr) bool { _, ok := e.(*logic); return ok },
+		Not:       func(e expr) expr { return &notExpr{e} },
+		Predicate: p.predicate,
+	}}
+	return p
 }
 
 func (p *parser) predicate() (expr, error) {
@@ -243,22 +159,22 @@ func (p *parser) predicate() (expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.kw("IS") {
-		neg := p.kw("NOT")
-		if !p.kw("NULL") {
-			return nil, p.errorf("IS needs NULL")
+	if p.Keyword("IS") {
+		neg := p.Keyword("NOT")
+		if !p.Keyword("NULL") {
+			return nil, p.Errorf("IS needs NULL")
 		}
 		return &isNull{e: l, neg: neg}, nil
 	}
 	neg := false
-	save := p.i
-	if p.kw("NOT") {
+	save := p.I
+	if p.Keyword("NOT") {
 		neg = true
 	}
 	var e expr
 	switch {
-	case p.kw("LIKE"), p.kw("RLIKE"):
-		regex := strings.EqualFold(p.toks[p.i-1].text, "RLIKE")
+	case p.Keyword("LIKE"), p.Keyword("RLIKE"):
+		regex := strings.EqualFold(p.Toks[p.I-1].Text, "RLIKE")
 		pats, err := p.patterns()
 		if err != nil {
 			return nil, err
@@ -276,41 +192,35 @@ func (p *parser) predicate() (expr, error) {
 			}
 		}
 		e = m
-	case p.kw("IN"):
-		if !p.op("(") {
-			return nil, p.errorf("IN needs (")
+	case p.Keyword("IN"):
+		if !p.Op("(") {
+			return nil, p.Errorf("IN needs (")
 		}
 		in := &inExpr{e: l}
-		for {
+		err := p.List(func() error {
 			x, err := p.additive()
-			if err != nil {
-				return nil, err
-			}
 			in.list = append(in.list, x)
-			if p.op(",") {
-				continue
-			}
-			if !p.op(")") {
-				return nil, p.errorf("IN list needs )")
-			}
-			break
+			return err
+		}, "IN list needs )")
+		if err != nil {
+			return nil, err
 		}
 		e = in
 	default:
 		if neg {
-			p.i = save
+			p.I = save
 			return l, nil
 		}
-		t := p.peek()
-		if t.kind == tOp {
-			switch t.text {
+		t := p.Peek()
+		if t.Kind == exprparse.Op {
+			switch t.Text {
 			case "==", "!=", "<", "<=", ">", ">=":
-				p.next()
+				p.Next()
 				r, err := p.additive()
 				if err != nil {
 					return nil, err
 				}
-				return &compare{op: t.text, l: l, r: r}, nil
+				return &compare{op: t.Text, l: l, r: r}, nil
 			}
 		}
 		return l, nil
@@ -323,28 +233,25 @@ func (p *parser) predicate() (expr, error) {
 
 // patterns reads one string pattern or a parenthesised list of them.
 func (p *parser) patterns() ([]string, error) {
-	if p.op("(") {
-		var out []string
-		for {
-			t := p.next()
-			if t.kind != tString {
-				return nil, p.errorf("pattern must be a string")
-			}
-			out = append(out, t.text)
-			if p.op(",") {
-				continue
-			}
-			if !p.op(")") {
-				return nil, p.errorf("pattern list needs )")
-			}
-			return out, nil
+	var out []string
+	pattern := func() error {
+		t := p.Next()
+		if t.Kind != exprparse.String {
+			return p.Errorf("pattern must be a string")
 		}
+		out = append(out, t.Text)
+		return nil
 	}
-	t := p.next()
-	if t.kind != tString {
-		return nil, p.errorf("pattern must be a string")
+	var err error
+	if p.Op("(") {
+		err = p.List(pattern, "pattern list needs )")
+	} else {
+		err = pattern()
 	}
-	return []string{t.text}, nil
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (p *parser) additive() (expr, error) {
@@ -353,52 +260,52 @@ func (p *parser) additive() (expr, error) {
 		return nil, err
 	}
 	for {
-		t := p.peek()
-		if t.kind != tOp || (t.text != "+" && t.text != "-") {
+		t := p.Peek()
+		if t.Kind != exprparse.Op || (t.Text != "+" && t.Text != "-") {
 			return l, nil
 		}
-		p.next()
+		p.Next()
 		r, err := p.primary()
 		if err != nil {
 			return nil, err
 		}
-		l = &arith{op: t.text, l: l, r: r}
+		l = &arith{op: t.Text, l: l, r: r}
 	}
 }
 
 func (p *parser) primary() (expr, error) {
-	t := p.next()
-	switch t.kind {
-	case tString:
-		return literal{t.text}, nil
-	case tNumber:
-		f, ok := es.NumberOf(t.text)
+	t := p.Next()
+	switch t.Kind {
+	case exprparse.String:
+		return literal{t.Text}, nil
+	case exprparse.Number:
+		f, ok := es.NumberOf(t.Text)
 		if !ok {
-			return nil, p.errorf("bad number %q", t.text)
+			return nil, p.Errorf("bad number %q", t.Text)
 		}
 		return literal{f}, nil
-	case tOp:
-		if t.text == "(" {
-			p.depth++
-			e, err := p.or()
-			p.depth--
+	case exprparse.Op:
+		if t.Text == "(" {
+			p.Depth++
+			e, err := p.Or()
+			p.Depth--
 			if err != nil {
 				return nil, err
 			}
-			if !p.op(")") {
-				return nil, p.errorf("missing )")
+			if !p.Op(")") {
+				return nil, p.Errorf("missing )")
 			}
 			return e, nil
 		}
-		if t.text == "-" {
+		if t.Text == "-" {
 			e, err := p.primary()
 			if err != nil {
 				return nil, err
 			}
 			return &arith{op: "-", l: literal{0.0}, r: e}, nil
 		}
-	case tIdent:
-		switch strings.ToUpper(t.text) {
+	case exprparse.Ident:
+		switch strings.ToUpper(t.Text) {
 		case "TRUE":
 			return literal{true}, nil
 		case "FALSE":
@@ -406,24 +313,18 @@ func (p *parser) primary() (expr, error) {
 		case "NULL":
 			return literal{nil}, nil
 		}
-		if p.op("(") {
-			call := &call{name: strings.ToUpper(t.text)}
-			if !p.op(")") {
-				for {
-					p.depth++
-					a, err := p.or()
-					p.depth--
-					if err != nil {
-						return nil, err
-					}
+		if p.Op("(") {
+			call := &call{name: strings.ToUpper(t.Text)}
+			if !p.Op(")") {
+				err := p.List(func() error {
+					p.Depth++
+					a, err := p.Or()
+					p.Depth--
 					call.args = append(call.args, a)
-					if p.op(",") {
-						continue
-					}
-					if !p.op(")") {
-						return nil, p.errorf("missing ) after arguments of %s", t.text)
-					}
-					break
+					return err
+				}, "missing ) after arguments of "+t.Text)
+				if err != nil {
+					return nil, err
 				}
 			}
 			if err := call.check(); err != nil {
@@ -431,36 +332,10 @@ func (p *parser) primary() (expr, error) {
 			}
 			return call, nil
 		}
-		return field(t.text), nil
+		return field(t.Text), nil
 	}
-	return nil, fmt.Errorf("esql: at %d: unexpected %q", t.pos, t.text)
+	return nil, p.Unexpected(t)
 }
 
 // Normalize returns the event as Elasticsearch stores it (see es.Schema.Normalize).
 func (p *Program) Normalize(ev interp.Event) interp.Event { return p.schema.Normalize(ev) }
-
-// parts returns the operands of root, when it is a top-level AND chain, with their text.
-func parts(chains []chain, root expr, src []rune) []part {
-	l, ok := root.(*logic)
-	if !ok {
-		return nil
-	}
-	for _, c := range chains {
-		if c.root != l {
-			continue
-		}
-		out := make([]part, len(c.spans))
-		cur := expr(l)
-		for i := len(c.spans) - 1; i >= 0; i-- {
-			e := cur
-			if i > 0 {
-				lg := cur.(*logic)
-				e, cur = lg.r, lg.l
-			}
-			sp := c.spans[i]
-			out[i] = part{e, strings.TrimSpace(string(src[sp[0]:min(sp[1], len(src))]))}
-		}
-		return out
-	}
-	return nil
-}

@@ -4,134 +4,62 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/sigconv/sigconv/verify/internal/exprparse"
 )
 
-type tokKind int
-
-const (
-	tEOF tokKind = iota
-	tIdent
-	tString
-	tNumber
-	tOp
-)
-
-type token struct {
-	kind tokKind
-	text string // identifier name, unescaped string, number text or operator
-	pos  int
-}
-
-// lex splits an ES|QL expression into tokens.
-func lex(src string) ([]token, error) {
-	var out []token
-	rs := []rune(src)
-	for i := 0; i < len(rs); {
-		c := rs[i]
+// lex splits an ES|QL expression into tokens. ES|QL's own lexical rules (the rest is
+// exprparse's): only the common escapes (\n \r \t \" \\), a signed exponent in numbers, and
+// a backquoted part joined by a dot to the name before it (a.`b c`).
+//
+// Backquoted names are not marked Quoted here, so a backquoted AND / OR / NOT is still read
+// as the keyword, as this interpreter always has (sigconv never emits one).
+func lex(src string) ([]exprparse.Token, error) {
+	s := exprparse.NewScanner("esql", src)
+	for s.More() {
+		c := s.Src[s.I]
 		switch {
 		case unicode.IsSpace(c):
-			i++
+			s.I++
 		case c == '"':
-			start := i
-			if i+2 < len(rs) && rs[i+1] == '"' && rs[i+2] == '"' {
-				end := strings.Index(string(rs[i+3:]), `"""`)
-				if end < 0 {
-					return nil, fmt.Errorf("esql: unterminated triple-quoted string at %d", i)
+			start := s.I
+			if s.TripleQuoteAt(s.I) {
+				body, ok := s.TripleQuoted()
+				if !ok {
+					return nil, fmt.Errorf("esql: unterminated triple-quoted string at %d", start)
 				}
-				body := []rune(string(rs[i+3:])[:end])
-				out = append(out, token{tString, string(body), start})
-				i += 3 + len(body) + 3
+				s.Emit(exprparse.String, body, start, false)
 				continue
 			}
-			i++
-			var b strings.Builder
-			for {
-				if i >= len(rs) {
-					return nil, fmt.Errorf("esql: unterminated string at %d", start)
-				}
-				c := rs[i]
-				i++
-				if c == '"' {
-					break
-				}
-				if c == '\\' && i < len(rs) {
-					e := rs[i]
-					i++
-					switch e {
-					case 'n':
-						b.WriteByte('\n')
-					case 'r':
-						b.WriteByte('\r')
-					case 't':
-						b.WriteByte('\t')
-					case '"', '\\':
-						b.WriteRune(e)
-					default:
-						return nil, fmt.Errorf("esql: unknown escape \\%c at %d", e, i-2)
-					}
-					continue
-				}
-				b.WriteRune(c)
+			s.I++
+			text, err := s.Quoted(start, false, nil)
+			if err != nil {
+				return nil, err
 			}
-			out = append(out, token{tString, b.String(), start})
+			s.Emit(exprparse.String, text, start, false)
 		case c == '`':
-			start := i
-			i++
-			var b strings.Builder
-			for {
-				if i >= len(rs) {
-					return nil, fmt.Errorf("esql: unterminated quoted identifier at %d", start)
-				}
-				if rs[i] == '`' {
-					if i+1 < len(rs) && rs[i+1] == '`' {
-						b.WriteByte('`')
-						i += 2
-						continue
-					}
-					i++
-					break
-				}
-				b.WriteRune(rs[i])
-				i++
+			start := s.I
+			s.I++
+			name, ok := s.Backquoted()
+			if !ok {
+				return nil, fmt.Errorf("esql: unterminated quoted identifier at %d", start)
 			}
-			// A quoted part may be joined to others by dots.
-			name := b.String()
-			if n := len(out); n > 0 && out[n-1].kind == tIdent && strings.HasSuffix(out[n-1].text, ".") {
-				out[n-1].text += name
+			if n := len(s.Toks); n > 0 && s.Toks[n-1].Kind == exprparse.Ident && strings.HasSuffix(s.Toks[n-1].Text, ".") {
+				s.Toks[n-1].Text += name
 				continue
 			}
-			out = append(out, token{tIdent, name, start})
+			s.Emit(exprparse.Ident, name, start, false)
 		case unicode.IsDigit(c):
-			start := i
-			for i < len(rs) && (unicode.IsDigit(rs[i]) || rs[i] == '.' || rs[i] == 'e' || rs[i] == 'E' ||
-				((rs[i] == '+' || rs[i] == '-') && (rs[i-1] == 'e' || rs[i-1] == 'E'))) {
-				i++
-			}
-			out = append(out, token{tNumber, string(rs[start:i]), start})
-		case unicode.IsLetter(c) || c == '_' || c == '@':
-			start := i
-			for i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i]) || rs[i] == '_' || rs[i] == '@' || rs[i] == '.') {
-				i++
-			}
-			out = append(out, token{tIdent, string(rs[start:i]), start})
+			start := s.I
+			s.Emit(exprparse.Number, s.Number(true), start, false)
+		case exprparse.IdentStart(c):
+			start := s.I
+			s.Emit(exprparse.Ident, s.Ident(), start, false)
 		default:
-			start := i
-			two := ""
-			if i+1 < len(rs) {
-				two = string(rs[i : i+2])
+			if err := s.Operator("<>()+-*/%,"); err != nil {
+				return nil, err
 			}
-			switch two {
-			case "==", "!=", "<=", ">=":
-				out = append(out, token{tOp, two, start})
-				i += 2
-				continue
-			}
-			if !strings.ContainsRune("<>()+-*/%,", c) {
-				return nil, fmt.Errorf("esql: unexpected %q at %d", c, i)
-			}
-			out = append(out, token{tOp, string(c), start})
-			i++
 		}
 	}
-	return append(out, token{tEOF, "", len(rs)}), nil
+	return s.Done(), nil
 }
