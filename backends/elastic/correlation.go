@@ -57,8 +57,8 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 	case b.lang == Lucene && !kibana:
 		return nil, backends.Unsupported(pos, b.Name(), "correlation rule",
 			"a Lucene query_string query selects events and cannot count, group or order them; use -t esql, -t dsl or -t eql (or -f kibana_ndjson for a threshold rule)")
-	case len(in.Chained) > 0 && b.lang != ESQL:
-		return nil, b.chainRefusal(pos, kibana)
+	case len(in.Chained) > 0 && (b.lang == EQL || (b.lang != ESQL && kibana)):
+		return nil, b.chainRefusal(pos)
 	case len(in.Rules) == 0 && len(in.Chained) == 0:
 		return nil, backends.Unsupported(pos, b.Name(), "correlation rule", "it refers to no detection rule")
 	}
@@ -70,7 +70,10 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 	if err != nil {
 		return nil, err
 	}
-	if len(in.Chained) > 0 { // ES|QL
+	if len(in.Chained) > 0 { // ES|QL or DSL
+		if b.lang == DSL {
+			return b.dslChained(in, cfg)
+		}
 		out, err := b.esqlChained(in, cfg, !kibana)
 		if err == nil && kibana {
 			err = b.kibanaCorrelation(c, nil, cfg, out)
@@ -112,17 +115,12 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 	return out, nil
 }
 
-// chainRefusal is the reason a language other than ES|QL gives for a
+// chainRefusal is the reason EQL and Kibana threshold rules give for a
 // correlation referring to correlations.
-func (b *Backend) chainRefusal(pos ir.Pos, kibana bool) error {
-	reason := ""
-	switch {
-	case b.lang == EQL:
+func (b *Backend) chainRefusal(pos ir.Pos) error {
+	reason := "a Kibana threshold rule counts the events of one query and cannot count the hits of another correlation; use -t esql"
+	if b.lang == EQL {
 		reason = "an EQL sequence joins events and cannot read the hits of another correlation; writing the inner correlation's steps into the outer sequence would lose the inner timespan (a sequence has one maxspan); use -t esql"
-	case kibana: // Lucene or DSL threshold rule
-		reason = "a Kibana threshold rule counts the events of one query and cannot count the hits of another correlation; use -t esql"
-	default: // DSL
-		reason = "Query DSL aggregations are written for correlations of detection rules only; use -t esql, whose pipeline aggregates the inner correlation then the outer one"
 	}
 	return backends.Unsupported(pos, b.Name(), "correlation of correlations", "%s", reason)
 }

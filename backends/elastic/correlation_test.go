@@ -405,7 +405,7 @@ func TestChainedCorrelations(t *testing.T) {
 		backend *Backend
 		kibana  bool
 		src     string
-		want    []string // the query's lines, in order (ES|QL), or substrings of the Kibana rule
+		want    []string // ES|QL: the query's lines; DSL and Kibana: substrings of the compact output
 		warns   []string
 		wantErr string
 	}{
@@ -463,6 +463,29 @@ func TestChainedCorrelations(t *testing.T) {
 			warns: []string{WarnStaticWindow, WarnStaticWindow, WarnMultiValue, WarnMultiValue},
 		},
 		{
+			name: "dsl temporal over event_count", backend: NewDSL(),
+			src: ruleA + ruleB + many + corr("temporal", "many_a, rule_b", ""),
+			want: []string{
+				`"query":{"bool":{"should":[{"wildcard":{"Image":`,
+				`"sigma_group":{"terms":{"field":"User","size":10000},"aggs":{"sigma_q1":{"filter":{"wildcard":{"Image":`,
+				`"sigma_q2":{"filter":{"term":{"DestinationPort":{"value":445}}}}`,
+				`"buckets_path":{"sigma_q1":"sigma_q1>_count","sigma_q2":"sigma_q2>_count"}`,
+				`"script":"((params.sigma_q1 >= 10 ? 1 : 0) + (params.sigma_q2 > 0 ? 1 : 0)) >= 2"`,
+			},
+			warns: []string{WarnStaticWindow, WarnStaticWindow, WarnTermsSize},
+		},
+		{
+			name: "dsl event_count of value_count hits", backend: NewDSL(),
+			src: ruleA + named("hosts_a", "value_count", "rule_a", "    condition: {field: Host, gt: 4}\n") + corr("event_count", "hosts_a, rule_a", "    condition: {gte: 7}\n"),
+			want: []string{
+				`"sigma_q1":{"filter":{"wildcard":{"Image":`,
+				`"aggs":{"sigma_value":{"cardinality":{"field":"Host","precision_threshold":40000}}}}`,
+				`"buckets_path":{"sigma_q1":"sigma_q1>sigma_value","sigma_q2":"sigma_q2>_count"}`,
+				`"script":"((params.sigma_q1 > 4 ? 1 : 0) + params.sigma_q2) >= 7"`,
+			},
+			warns: []string{WarnStaticWindow, WarnStaticWindow, WarnDistinctEstimate, WarnTermsSize},
+		},
+		{
 			name: "kibana rule without buckets", backend: NewESQL(), kibana: true,
 			src:   ruleA + ruleB + many + corr("temporal_ordered", "many_a, rule_b", ""),
 			want:  []string{`"type":"esql"`, `BY User\n| EVAL sigma_q1 = `, `| STATS sigma_t1 = MIN(sigma_t1), sigma_t2 = MAX(sigma_t2) BY User\n| WHERE sigma_t1 < sigma_t2"`, `"from":"now-5m"`},
@@ -504,9 +527,19 @@ func TestChainedCorrelations(t *testing.T) {
 			wantErr: "one maxspan",
 		},
 		{
-			name: "dsl refused", backend: NewDSL(),
-			src:     ruleA + ruleB + many + corr("temporal", "many_a, rule_b", ""),
-			wantErr: "use -t esql",
+			name: "dsl ordered refused", backend: NewDSL(),
+			src:     ruleA + ruleB + many + corr("temporal_ordered", "many_a, rule_b", ""),
+			wantErr: "no Query DSL metric",
+		},
+		{
+			name: "dsl nested buckets refused", backend: NewDSL(),
+			src:     ruleA + ruleB + many + withSpan(corr("temporal", "many_a, rule_b", ""), "10m"),
+			wantErr: "one date_histogram holds both",
+		},
+		{
+			name: "dsl wider inner group-by refused", backend: NewDSL(),
+			src:     ruleA + ruleB + named("many_a", "event_count", "rule_a", "    group-by: [User, Host]\n    condition: {gte: 10}\n") + corr("temporal", "many_a, rule_b", ""),
+			wantErr: "one terms aggregation holds both",
 		},
 		{
 			name: "threshold refused", backend: NewLucene(), kibana: true,
@@ -530,10 +563,14 @@ func TestChainedCorrelations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tc.kibana {
+			if tc.kibana || tc.backend.lang == DSL {
+				text := out.Text
+				if !tc.kibana {
+					text = compactJSON(t, out.Query)
+				}
 				for _, w := range tc.want {
-					if !strings.Contains(out.Text, w) {
-						t.Errorf("rule lacks %s:\n%s", w, out.Text)
+					if !strings.Contains(text, w) {
+						t.Errorf("output lacks %s:\n%s", w, text)
 					}
 				}
 			} else if diff := cmp.Diff(tc.want, strings.Split(out.Query, "\n")); diff != "" {
