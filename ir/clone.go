@@ -2,7 +2,8 @@ package ir
 
 // Deep copies. Pipelines rewrite a copy of a rule and never the rule they
 // were given; these helpers make that copy. Positions are values and are
-// copied as they are.
+// copied as they are. RewriteCopy is the cheaper copy pipelines use: it
+// shares the nodes they replace rather than modify.
 
 // CloneDocument returns a deep copy of d, or nil for nil.
 func CloneDocument(d Document) Document {
@@ -124,6 +125,49 @@ func cloneAny(v any) any {
 // groups, items and string values are allocated in a few blocks, since
 // pipelines copy every rule they process.
 func CloneDetection(d *Detection) *Detection {
+	return cloneDetection(d, false)
+}
+
+// RewriteCopy returns a copy of r for a rewrite that replaces values,
+// condition nodes and metadata lists but never modifies them in place, as
+// processing pipelines do (they assign new values, conditions and lists
+// and never write into the old ones); nil for nil. The rule, its
+// detection, searches, groups, items and the slices of items, values,
+// conditions, condition texts and custom attributes are new; values,
+// condition nodes, modifier and encoding lists and the other metadata
+// lists are shared with r, the lists capped at their length so that an
+// append copies them. It allocates about a third of what CloneRule does.
+func RewriteCopy(r *Rule) *Rule {
+	if r == nil {
+		return nil
+	}
+	c := &Rule{Meta: r.Meta, LogSource: r.LogSource, Detection: cloneDetection(r.Detection, true)}
+	m := &c.Meta
+	m.Related = capped(m.Related)
+	m.References = capped(m.References)
+	m.Fields = capped(m.Fields)
+	m.FalsePositives = capped(m.FalsePositives)
+	m.Tags = capped(m.Tags)
+	m.Scope = capped(m.Scope)
+	m.Custom = append([]Attribute(nil), m.Custom...)
+	if m.Custom == nil && r.Custom != nil {
+		m.Custom = []Attribute{}
+	}
+	c.LogSource.Custom = capped(c.LogSource.Custom)
+	if r.Collection != nil {
+		ci := *r.Collection
+		c.Collection = &ci
+	}
+	return c
+}
+
+// capped returns s with its capacity cut to its length, so that appending
+// to it copies it instead of writing into a shared array.
+func capped[T any](s []T) []T { return s[:len(s):len(s)] }
+
+// cloneDetection copies d; with share it shares values and condition
+// nodes (see RewriteCopy).
+func cloneDetection(d *Detection, share bool) *Detection {
 	if d == nil {
 		return nil
 	}
@@ -139,6 +183,9 @@ func CloneDetection(d *Detection) *Detection {
 			nItems += len(g.Items)
 			for _, it := range g.Items {
 				nValues += len(it.Values)
+				if share {
+					continue
+				}
 				for _, v := range it.Values {
 					if sv, ok := v.(*String); ok {
 						nStrings++
@@ -149,6 +196,7 @@ func CloneDetection(d *Detection) *Detection {
 		}
 	}
 	c := cloner{
+		share:    share,
 		searches: make([]Search, len(d.Searches)),
 		groups:   make([]Group, nGroups),
 		groupPtr: make([]*Group, nGroups),
@@ -167,7 +215,11 @@ func CloneDetection(d *Detection) *Detection {
 	if d.Conditions != nil {
 		out.Conditions = make([]Cond, len(d.Conditions))
 		for i, c := range d.Conditions {
-			out.Conditions[i] = CloneCond(c)
+			if share {
+				out.Conditions[i] = c
+			} else {
+				out.Conditions[i] = CloneCond(c)
+			}
 		}
 	}
 	return out
@@ -175,6 +227,7 @@ func CloneDetection(d *Detection) *Detection {
 
 // cloner hands out pre-allocated nodes while copying one detection.
 type cloner struct {
+	share    bool // share values, modifiers and encodings (RewriteCopy)
 	searches []Search
 	groups   []Group
 	groupPtr []*Group
@@ -223,15 +276,24 @@ func (c *cloner) item(it *Item) *Item {
 	out := &c.items[0]
 	c.items = c.items[1:]
 	*out = Item{Pos: it.Pos, Field: it.Field, Match: it.Match}
-	if it.Modifiers != nil {
-		out.Modifiers = append([]Modifier(nil), it.Modifiers...)
-	}
-	if it.Match.Encodings != nil {
-		out.Match.Encodings = append([]Encoding(nil), it.Match.Encodings...)
+	if c.share {
+		out.Modifiers = capped(it.Modifiers)
+		out.Match.Encodings = capped(it.Match.Encodings)
+	} else {
+		if it.Modifiers != nil {
+			out.Modifiers = append([]Modifier(nil), it.Modifiers...)
+		}
+		if it.Match.Encodings != nil {
+			out.Match.Encodings = append([]Encoding(nil), it.Match.Encodings...)
+		}
 	}
 	if it.Values != nil {
 		n := len(it.Values)
 		out.Values, c.values = c.values[:n:n], c.values[n:]
+		if c.share {
+			copy(out.Values, it.Values)
+			return out
+		}
 		for j, v := range it.Values {
 			if sv, ok := v.(*String); ok {
 				ns := &c.strings[0]

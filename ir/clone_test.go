@@ -74,3 +74,35 @@ func TestWalkHelpers(t *testing.T) {
 		t.Errorf("RewriteItems kept %d items, want 2", got)
 	}
 }
+
+func TestRewriteCopyIsEqualAndSeparatesWhatPipelinesChange(t *testing.T) {
+	r := sampleRule()
+	c := RewriteCopy(r)
+	if diff := cmp.Diff(r, c); diff != "" {
+		t.Fatalf("copy differs (-orig +copy):\n%s", diff)
+	}
+	// What pipelines change in place is the copy's own: item fields,
+	// matches and value lists, condition and condition text lists,
+	// searches and groups, custom attributes; appends to shared lists.
+	it := c.Detection.Searches[0].Groups[0].Items[0]
+	it.Field = "X"
+	it.Match.Op = OpRegex
+	it.Values[0] = Lit(Pos{}, "other")
+	it.Match.Encodings = append(it.Match.Encodings, EncUTF16)
+	it.Modifiers = append(it.Modifiers, Modifier{Name: "all"})
+	c.Detection.Conditions[0] = &Ref{Name: "new"}
+	c.Detection.ConditionText[0] = "new"
+	c.Detection.Searches = append(c.Detection.Searches, &Search{Name: "added"})
+	c.Detection.Searches[0].Groups = append(c.Detection.Searches[0].Groups, &Group{})
+	c.Detection.Searches[0].Groups[0].Items = append(c.Detection.Searches[0].Groups[0].Items, &Item{})
+	c.Tags = append(c.Tags, "added")
+	c.Fields = append(c.Fields, "added")
+	c.Custom[0].Value = "replaced"
+	c.LogSource = LogSource{Category: "changed"}
+	if diff := cmp.Diff(sampleRule(), r); diff != "" {
+		t.Fatalf("original changed (-want +got):\n%s", diff)
+	}
+	if RewriteCopy(nil) != nil {
+		t.Error("RewriteCopy(nil) != nil")
+	}
+}

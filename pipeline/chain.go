@@ -106,7 +106,7 @@ func (c *Chain) Apply(r *ir.Rule) (*Result, error) {
 func (c *Chain) apply(r *ir.Rule, verbose bool) (*Result, error) {
 	s := c.newState()
 	s.verbose = verbose
-	s.rule = ir.CloneRule(r)
+	s.rule = ir.RewriteCopy(r)
 	s.res.Rule = s.rule
 	n := 0
 	ir.WalkItems(s.rule.Detection, func(_ *ir.Search, _ *ir.Group, it *ir.Item) bool {
@@ -207,8 +207,9 @@ func (s *applyState) applyItem(it *item) error {
 // matchDetectionItem evaluates the item's detection item and field name
 // conditions on a detection item.
 func (s *applyState) matchDetectionItem(it *item, d *ir.Item) bool {
-	return it.det.eval(func(c itemCondition) bool { return c.matchItem(s, d) }) &&
-		it.field.eval(func(c fieldCondition) bool { return c.matchField(s, d.Field) })
+	// Most items have no such conditions: skip making the closures.
+	return (it.det.empty() || it.det.eval(func(c itemCondition) bool { return c.matchItem(s, d) })) &&
+		(it.field.empty() || it.field.eval(func(c fieldCondition) bool { return c.matchField(s, d.Field) }))
 }
 
 // matchFieldName evaluates the item's field name conditions on a name
@@ -251,25 +252,31 @@ func (s *applyState) derive(d, n *ir.Item) {
 // rewriteItems replaces every detection item by alternatives: fn returns
 // nil to keep the item, or a list of alternatives (OR), each an AND-list of
 // items that takes the item's place in its group. Groups are multiplied
-// out so that the result stays an OR of AND-groups.
+// out so that the result stays an OR of AND-groups. Searches and groups
+// in which fn keeps every item are left as they are, without copying.
 func (s *applyState) rewriteItems(fn func(d *ir.Item) ([][]*ir.Item, error)) error {
 	if s.rule == nil || s.rule.Detection == nil {
 		return nil
 	}
 	for _, sr := range s.rule.Detection.Searches {
-		var groups []*ir.Group
-		changed := false
-		for _, g := range sr.Groups {
-			partial := [][]*ir.Item{nil}
-			for _, d := range g.Items {
+		var groups []*ir.Group // nil until an item of the search changes
+		for gi, g := range sr.Groups {
+			// partial holds the AND-rows the group has become so far; nil
+			// while every item was kept.
+			var partial [][]*ir.Item
+			for j, d := range g.Items {
 				alts, err := fn(d)
 				if err != nil {
 					return err
 				}
 				if alts == nil {
-					alts = [][]*ir.Item{{d}}
-				} else {
-					changed = true
+					for k := range partial {
+						partial[k] = append(partial[k], d)
+					}
+					continue
+				}
+				if partial == nil {
+					partial = [][]*ir.Item{append(make([]*ir.Item, 0, len(g.Items)), g.Items[:j]...)}
 				}
 				if len(partial)*len(alts) > ir.MaxExpansions {
 					return ir.Errorf(d.Pos, ir.CodeLimit, "pipeline item %s: search %s expands into more than %d alternatives", s.cur.label(), sr.Name, ir.MaxExpansions)
@@ -277,12 +284,21 @@ func (s *applyState) rewriteItems(fn func(d *ir.Item) ([][]*ir.Item, error)) err
 				next := make([][]*ir.Item, 0, len(partial)*len(alts))
 				for _, p := range partial {
 					for _, a := range alts {
-						row := make([]*ir.Item, 0, len(p)+len(a))
+						row := make([]*ir.Item, 0, len(p)+len(a)+len(g.Items)-j-1)
 						row = append(append(row, p...), a...)
 						next = append(next, row)
 					}
 				}
 				partial = next
+			}
+			if partial == nil {
+				if groups != nil {
+					groups = append(groups, g)
+				}
+				continue
+			}
+			if groups == nil {
+				groups = append(make([]*ir.Group, 0, len(sr.Groups)+len(partial)-1), sr.Groups[:gi]...)
 			}
 			for i, p := range partial {
 				items := p
@@ -298,7 +314,7 @@ func (s *applyState) rewriteItems(fn func(d *ir.Item) ([][]*ir.Item, error)) err
 				groups = append(groups, &ir.Group{Pos: g.Pos, Items: items})
 			}
 		}
-		if changed {
+		if groups != nil {
 			sr.Groups = groups
 		}
 	}
