@@ -145,7 +145,7 @@ func (q *corrQuery) correlation(in *backends.CorrelationInput, carry []string, t
 	}
 	// A temporal correlation counts the distinct markers, so even a single
 	// rule is marked.
-	ents, tc, err := q.entries(c, refs, carry, c.Type != ir.Temporal, nil)
+	ents, tc, err := q.entries(c, refs, carry, c.Type != ir.Temporal, nil, nil)
 	if err != nil {
 		return "", "", err
 	}
@@ -183,8 +183,10 @@ func upperBound(c *ir.Correlation) bool {
 // and the time column. A single referenced rule is used as it is when
 // inline allows; otherwise every reference is a let marked with its name
 // (sigconv_rule) and time (sigconv_time), and the lets are unioned. step,
-// when not nil, gives each reference's rank for ordering equal times.
-func (q *corrQuery) entries(c *ir.Correlation, refs []corrRef, carry []string, inline bool, step map[string]int) (string, string, error) {
+// when not nil, gives each reference's rank for ordering equal times;
+// carryFor, when not nil, names the references whose rows must hold the
+// carried fields (the others need not have them).
+func (q *corrQuery) entries(c *ir.Correlation, refs []corrRef, carry []string, inline bool, step map[string]int, carryFor map[string]bool) (string, string, error) {
 	if inline && len(refs) == 1 && refs[0].rule != nil {
 		query, ext, tc, err := q.ruleEntries(refs[0], uses(c, refs[0], carry))
 		if err != nil {
@@ -197,6 +199,10 @@ func (q *corrQuery) entries(c *ir.Correlation, refs []corrRef, carry []string, i
 	}
 	var names []string
 	for _, r := range refs {
+		carry := carry
+		if carryFor != nil && !carryFor[r.name] {
+			carry = nil
+		}
 		marker, err := quote(r.name)
 		if err != nil {
 			return "", "", backends.Unsupported(r.pos, Name, "reference", "%v", err)

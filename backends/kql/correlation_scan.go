@@ -60,7 +60,9 @@ func (q *corrQuery) ordered(in *backends.CorrelationInput, refs []corrRef, carry
 	if len(distinct) > 1 {
 		stepRank = rank
 	}
-	ents, tc, err := q.entries(c, distinct, carry, true, stepRank)
+	// A hit is the entry completing the sequence: only the last step's
+	// rows carry fields for an outer correlation.
+	ents, tc, err := q.entries(c, distinct, carry, true, stepRank, map[string]bool{steps[n-1].name: true})
 	if err != nil {
 		return "", "", err
 	}

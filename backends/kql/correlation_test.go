@@ -185,7 +185,7 @@ union sigconv_c0, sigconv_r1
     step s2: sigconv_rule == "b" and host == s1.host and sigconv_time - s1.sigconv_time <= 1h => sigconv_start = s1.sigconv_time;
 )`,
 }, {
-	name: "chain of two levels carrying a field of the hit's last event",
+	name: "chain of two levels carrying a field of the event completing the sequence",
 	docs: `title: Many A
 name: many_a
 correlation: {type: event_count, rules: [a], group-by: [Host], timespan: 10m, condition: {gte: 5}}
@@ -199,9 +199,9 @@ correlation: {type: value_count, rules: [a_then_b], group-by: [User], timespan: 
 `,
 	want: `let sigconv_c0 = Sec
 | where EventID == 1
-| summarize sigconv_value = count(), arg_max(TimeGenerated, User) by sigconv_bucket = bin(TimeGenerated, 10m), Host
+| summarize sigconv_value = count(), TimeGenerated = max(TimeGenerated) by sigconv_bucket = bin(TimeGenerated, 10m), Host
 | where sigconv_value >= 5
-| project sigconv_rule = "many_a", sigconv_time = TimeGenerated, sigconv_step = 1, Host, User;
+| project sigconv_rule = "many_a", sigconv_time = TimeGenerated, sigconv_step = 1, Host;
 let sigconv_r1 = Sec
 | where EventID == 2
 | extend sigconv_rule = "b", sigconv_time = TimeGenerated, sigconv_step = 2;

@@ -224,6 +224,9 @@ var (
 	diagLine = regexp.MustCompile(`(?m)^\S+:\d+:\d+: .*$`)
 	// tableRef is the table a query (or a let statement) starts from.
 	tableRef = regexp.MustCompile(`(?m)^(?:let \w+ = )?(\w+)\n\|`)
+	// letName is a name a let statement defines (a correlation's
+	// sub-query), which a query may start from like a table.
+	letName = regexp.MustCompile(`(?m)^let (\w+) = `)
 )
 
 // TestValidateGolden checks every query of the golden kql.default files
@@ -254,9 +257,13 @@ func TestValidateGolden(t *testing.T) {
 			if len(tables) == 0 {
 				continue // a refusal or an error
 			}
+			lets := map[string]bool{}
+			for _, m := range letName.FindAllStringSubmatch(chunk, -1) {
+				lets[m[1]] = true
+			}
 			unknown := false
 			for _, m := range tables {
-				if _, known := schema[m[1]]; !known {
+				if _, known := schema[m[1]]; !known && !lets[m[1]] {
 					unknown = true
 				}
 			}
