@@ -69,8 +69,8 @@ func (b *Backend) dslChained(in *backends.CorrelationInput, cfg config) (*backen
 			break
 		}
 	}
-	// The inner group-by and condition fields, through its aliases.
-	innerBy, innerField, err := b.uniformFields(inner, chained.rules)
+	// The inner group-by fields, through its aliases.
+	innerBy, _, err := b.uniformFields(inner, chained.rules)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,11 @@ func (b *Backend) dslChained(in *backends.CorrelationInput, cfg config) (*backen
 			continue
 		}
 		s := r.sub.Correlation
-		sub, subPaths, value, warn, err := b.dslInner(s, name, r.rules, innerField)
+		_, field, err := b.uniformFields(s, r.rules)
+		if err != nil {
+			return nil, err
+		}
+		sub, subPaths, value, warn, err := b.dslInner(s, name, r.rules, field)
 		if err != nil {
 			return nil, err
 		}

@@ -492,6 +492,30 @@ func TestChainedCorrelations(t *testing.T) {
 			warns: []string{WarnMultiValue, WarnMultiValue, WarnScheduleWindow},
 		},
 		{
+			name: "temporal over two correlations", backend: NewESQL(),
+			src: ruleA + ruleB + many + named("many_b", "value_sum", "rule_b", "    condition: {field: Bytes, gt: 100}\n") +
+				corr("temporal", "many_a, many_b", ""),
+			want: []string{
+				"FROM logs-*",
+				`| WHERE (ENDS_WITH(TO_LOWER(Image), "\\whoami.exe")) OR (TO_STRING(DestinationPort) == "445")`,
+				`| EVAL sigma_r1 = CASE(ENDS_WITH(TO_LOWER(Image), "\\whoami.exe"), 1, 0), sigma_r2 = CASE(TO_STRING(DestinationPort) == "445", 1, 0)`,
+				"| EVAL sigma_q2_f = CASE(sigma_r2 == 1, TO_DOUBLE(Bytes))",
+				"| STATS sigma_q1_value = SUM(sigma_r1), sigma_q2_value = SUM(sigma_q2_f) BY sigma_window = BUCKET(@timestamp, 5 minutes), User",
+				"| EVAL sigma_q1 = CASE(sigma_q1_value >= 10 AND User IS NOT NULL, 1, 0), sigma_q2 = CASE(sigma_q2_value > 100 AND User IS NOT NULL, 1, 0)",
+				"| WHERE User IS NOT NULL",
+				"| STATS sigma_q1 = MAX(sigma_q1), sigma_q2 = MAX(sigma_q2) BY sigma_window, User",
+				"| EVAL sigma_value = sigma_q1 + sigma_q2",
+				"| WHERE sigma_value >= 2",
+			},
+			warns: []string{WarnStaticWindow, WarnStaticWindow, WarnStaticWindow, WarnMultiValue, WarnMultiValue},
+		},
+		{
+			name: "correlations with different group-by refused", backend: NewESQL(),
+			src: ruleA + ruleB + many + named("many_b", "event_count", "rule_b", "    group-by: [User, Host]\n    condition: {gt: 1}\n") +
+				corr("temporal", "many_a, many_b", ""),
+			wantErr: "share their timespan and group-by",
+		},
+		{
 			name: "kibana rule with different timespans refused", backend: NewESQL(), kibana: true,
 			src:     ruleA + ruleB + many + withSpan(corr("temporal", "many_a, rule_b", ""), "10m"),
 			wantErr: "one look-back",
