@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sigconv/sigconv/parser/internal/fastyaml"
 )
 
 // loadCorpus reads every rules/ file of the corpus.
@@ -85,5 +87,25 @@ func BenchmarkYAMLDecodeCorpus(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkFastYAMLCorpus decodes the same files with the fast YAML front
+// end (parser/internal/fastyaml), which ParseFile uses before yaml.v3.
+func BenchmarkFastYAMLCorpus(b *testing.B) {
+	_, srcs, total := loadCorpus(b)
+	b.SetBytes(total)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		var fellBack atomic.Int64
+		parallel(len(srcs), func(i int) {
+			if _, ok := fastyaml.Parse(srcs[i]); !ok {
+				fellBack.Add(1)
+			}
+		})
+		if n := fellBack.Load(); n > int64(len(srcs)/100) {
+			b.Fatalf("%d files fell back to yaml.v3", n)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sigconv/sigconv/ir"
+	"github.com/sigconv/sigconv/parser/internal/fastyaml"
 )
 
 // Limits applied to every file. They keep hostile input from exhausting
@@ -32,7 +33,13 @@ const (
 // with errors may still yield the documents that parsed; errors are sorted
 // by position.
 func ParseFile(name string, src []byte) (docs []ir.Document, errs ir.ErrorList) {
-	p := &fileParser{file: name, src: src, budget: maxNodes}
+	return parseFile(name, src, false)
+}
+
+// parseFile is ParseFile; yamlV3Only skips the fast YAML front end
+// (fastyaml) so that tests can compare both paths.
+func parseFile(name string, src []byte, yamlV3Only bool) (docs []ir.Document, errs ir.ErrorList) {
+	p := &fileParser{file: name, src: src, budget: maxNodes, yamlV3Only: yamlV3Only}
 	defer func() {
 		if r := recover(); r != nil {
 			// The stack goes into Err so that the message stays one line.
@@ -55,6 +62,7 @@ type fileParser struct {
 	docs       []ir.Document
 	budget     int        // YAML nodes left to visit (alias expansion guard)
 	via        *yaml.Node // outermost alias being followed, or nil
+	yamlV3Only bool       // decode with yaml.v3 even when fastyaml could
 }
 
 // pos converts a node's position.
@@ -110,6 +118,21 @@ func (p *fileParser) parseFile() {
 	if !p.checkInput() {
 		return
 	}
+	p.documents(p.decode())
+	if len(p.docs) == 0 && len(p.errs) == 0 {
+		p.errs.Add(ir.Pos{File: p.file, Line: 1, Col: 1}, ir.CodeSchema, "file contains no Sigma document")
+	}
+}
+
+// decode decodes every YAML document of the file: with fastyaml when it
+// handles the file (the trees are the ones yaml.v3 builds), otherwise with
+// yaml.v3, whose error for the first bad document is reported.
+func (p *fileParser) decode() []*yaml.Node {
+	if !p.yamlV3Only {
+		if nodes, ok := fastyaml.Parse(p.src); ok {
+			return nodes
+		}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(p.src))
 	var nodes []*yaml.Node
 	for {
@@ -124,10 +147,7 @@ func (p *fileParser) parseFile() {
 		}
 		nodes = append(nodes, n)
 	}
-	p.documents(nodes)
-	if len(p.docs) == 0 && len(p.errs) == 0 {
-		p.errs.Add(ir.Pos{File: p.file, Line: 1, Col: 1}, ir.CodeSchema, "file contains no Sigma document")
-	}
+	return nodes
 }
 
 // yamlError converts a yaml.v3 error, which carries only "line N", into a
