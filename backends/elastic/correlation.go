@@ -24,6 +24,12 @@ import (
 //     small threshold as a sequence of repeated queries);
 //   - Lucene: refused, query_string cannot aggregate.
 //
+// ES|QL and DSL order two rules per bucket (earliest event of the first
+// before the latest of the second). Correlations of correlations (one
+// level) are written by correlation_chain.go (ES|QL: two aggregations)
+// and correlation_chain_dsl.go (DSL: when one bucket level holds both);
+// EQL and Kibana threshold rules refuse them.
+//
 // Fixed buckets are not Sigma's sliding windows: ES|QL and DSL outputs
 // carry the approximate warning static-time-window (the Splunk backend's
 // ID for the same thing). The kibana_ndjson format writes Kibana rules

@@ -23,9 +23,11 @@ import (
 // Markers are one 0/1 column per rule rather than one rule-name column, so
 // an event matching two rules counts for both (temporal). Events without a
 // group-by value are dropped: STATS ... BY would keep them in a null group,
-// which the evaluator does not (docs/correlation.md). Without buckets (a
-// Kibana rule, whose look-back is the window) STATS groups by the group-by
-// fields only.
+// which the evaluator does not (docs/correlation.md). A temporal_ordered
+// correlation of two rules aggregates MIN / MAX of each rule's event times
+// and keeps the groups where the first precedes the second. Without
+// buckets (a Kibana rule, whose look-back is the window) STATS groups by
+// the group-by fields only.
 func (b *Backend) esqlCorrelation(c *ir.Correlation, refs []corrRef, buckets bool) (*backends.Output, error) {
 	var bounds []ir.CorrBound
 	if c.Type == ir.TemporalOrdered {
@@ -180,16 +182,16 @@ func (b *Backend) esqlAggregate(c *ir.Correlation, nRules int, lines *[]string) 
 	return "", nil, backends.Unsupported(corrPos(c), b.Name(), string(c.Type)+" correlation", "unknown correlation type")
 }
 
-// orderedPair checks a temporal_ordered correlation for ES|QL: two rules
-// are in order within a bucket exactly when the first rule's earliest event
-// is before the second rule's latest one (MIN < MAX); three or more steps
-// need the earliest event of each step after the previous step's, which
-// one aggregation cannot compute. The condition must ask for the whole
-// sequence, as for EQL.
+// orderedPair checks a temporal_ordered correlation for ES|QL and DSL:
+// two rules are in order within a bucket exactly when the first rule's
+// earliest event is before the second rule's latest one (MIN < MAX);
+// three or more steps need the earliest event of each step after the
+// previous step's, which one aggregation cannot compute. The condition
+// must ask for the whole sequence, as for EQL.
 func (b *Backend) orderedPair(c *ir.Correlation, nRefs int) error {
 	if nRefs != 2 {
 		return backends.Unsupported(corrPos(c), b.Name(), "temporal_ordered correlation of "+strconv.Itoa(nRefs)+" rules",
-			"ES|QL orders two rules per bucket (the first rule's earliest event before the second's latest); a longer order needs each step's earliest event after the previous step, which one aggregation cannot compute; use -t eql (sequence ... with maxspan)")
+			"aggregations order two rules per bucket (the first rule's earliest event before the second's latest); a longer order needs each step's earliest event after the previous step, which one aggregation cannot compute; use -t eql (sequence ... with maxspan)")
 	}
 	if c.Cond != nil && len(c.Cond.Bounds) > 0 {
 		bd := c.Cond.Bounds[0]
