@@ -73,7 +73,8 @@ func corrInput(t *testing.T, docs string) *backends.CorrelationInput {
 
 type corrCase struct {
 	name, docs string
-	want       string // the query, or the refusal's reason
+	want       string   // the query, or the refusal's reason
+	warnings   []string // the warning IDs, when the case checks them
 }
 
 var corrCases = []corrCase{{
@@ -216,6 +217,32 @@ sigconv_c2
 | summarize sigconv_value = array_length(make_set_if(Host, isnotempty(tostring(Host)))) by bin(sigconv_time, 1d), User
 | where sigconv_value >= 3`,
 }, {
+	name: "chain: counting the hits of a sequence",
+	docs: `title: A then B
+name: a_then_b
+correlation: {type: temporal_ordered, rules: [a, b], group-by: [Host], timespan: 1h}
+---
+title: Many sequences
+correlation: {type: event_count, rules: [a_then_b], group-by: [Host], timespan: 1d, condition: {gte: 2}}
+`,
+	want: `let sigconv_r0 = Sec
+| where EventID == 1
+| extend sigconv_rule = "a", sigconv_time = TimeGenerated, sigconv_step = 1;
+let sigconv_r1 = Sec
+| where EventID == 2
+| extend sigconv_rule = "b", sigconv_time = TimeGenerated, sigconv_step = 2;
+let sigconv_c2 = union sigconv_r0, sigconv_r1
+| sort by Host asc, sigconv_time asc, sigconv_step desc
+| scan declare (sigconv_start: datetime) with (
+    step s1 output=none: sigconv_rule == "a";
+    step s2: sigconv_rule == "b" and Host == s1.Host and sigconv_time - s1.sigconv_time <= 1h => sigconv_start = s1.sigconv_time;
+)
+| project sigconv_rule = "a_then_b", sigconv_time, Host;
+sigconv_c2
+| summarize sigconv_value = count() by bin(sigconv_time, 1d), Host
+| where sigconv_value >= 2`,
+	warnings: []string{WarnSequenceHits, WarnStaticWindow},
+}, {
 	name: "chain: inner decided at window end carries no event field",
 	docs: `title: Few A
 name: few_a
@@ -242,6 +269,15 @@ func TestConvertCorrelation(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, out.Query); diff != "" {
 				t.Errorf("query (-want +got):\n%s\ngot:\n%s", diff, out.Query)
+			}
+			if tc.warnings != nil {
+				var ids []string
+				for _, w := range out.Warnings {
+					ids = append(ids, w.ID)
+				}
+				if diff := cmp.Diff(tc.warnings, ids); diff != "" {
+					t.Errorf("warnings (-want +got):\n%s", diff)
+				}
 			}
 			if err := checkStructure(out.Query); err != nil {
 				t.Errorf("structure: %v", err)
