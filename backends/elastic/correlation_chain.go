@@ -156,78 +156,14 @@ func (b *Backend) esqlChained(in *backends.CorrelationInput, cfg config, buckets
 	if buckets {
 		warns = append(warns, staticWindowWarning(c, "BUCKET"))
 	}
-	var evals, aggs, post, outer, sum []string
+	var cols chainColumns
 	for j, r := range refs {
-		q := "sigma_q" + strconv.Itoa(j+1)
-		t := "sigma_t" + strconv.Itoa(j+1)
-		hit := flagExpr(r.flags)
-		if len(r.flags) > 1 && (r.sub == nil || r.sub.Correlation.Type != ir.Temporal) {
-			evals = append(evals, q+"_in = CASE("+hit+", 1, 0)")
-			hit = q + "_in == 1"
-		}
-		sum = append(sum, q)
-		if r.sub == nil {
-			switch c.Type {
-			case ir.EventCount:
-				aggs = append(aggs, q+" = SUM(sigma_r"+strconv.Itoa(r.flags[0])+")")
-				outer = append(outer, q+" = SUM("+q+")")
-			case ir.Temporal:
-				aggs = append(aggs, q+" = MAX(sigma_r"+strconv.Itoa(r.flags[0])+")")
-				outer = append(outer, q+" = MAX("+q+")")
-			default: // ordered: the first rule's earliest event, the second's latest
-				fn := "MIN"
-				if j == 1 {
-					fn = "MAX"
-				}
-				evals = append(evals, t+" = CASE("+hit+", @timestamp)")
-				aggs = append(aggs, t+" = "+fn+"("+t+")")
-				outer = append(outer, t+" = "+fn+"("+t+")")
-			}
-			continue
-		}
-		s := r.sub.Correlation
-		if buckets {
-			warns = append(warns, staticWindowWarning(s, "BUCKET"))
-		}
-		ev, ag, value, warn, err := b.innerAggregate(s, q, hit, r.flags)
-		if err != nil {
+		if err := b.esqlChainRef(c, j, r, keys, buckets, &cols); err != nil {
 			return nil, err
-		}
-		if warn != nil {
-			warns = append(warns, *warn)
-		}
-		evals, aggs = append(evals, ev...), append(aggs, ag...)
-		sb, err := b.corrBounds(s, len(r.rules))
-		if err != nil {
-			return nil, err
-		}
-		conds := []string{esqlConds(value, sb)}
-		for _, k := range keys {
-			conds = append(conds, esqlField(k)+" IS NOT NULL")
-		}
-		post = append(post, q+" = CASE("+strings.Join(conds, " AND ")+", 1, 0)")
-		switch c.Type {
-		case ir.EventCount:
-			outer = append(outer, q+" = SUM("+q+")")
-		case ir.Temporal:
-			outer = append(outer, q+" = MAX("+q+")")
-		default:
-			// The time the chained correlation fires in its cell: the
-			// N-th event of an event_count reaching N.
-			n, err := b.hitEvent(s)
-			if err != nil {
-				return nil, err
-			}
-			fn := "MIN"
-			if j == 1 {
-				fn = "MAX"
-			}
-			evals = append(evals, t+" = CASE("+hit+", @timestamp)")
-			aggs = append(aggs, t+" = TOP("+t+", "+strconv.Itoa(n)+", \"asc\")")
-			post = append(post, t+" = CASE("+q+" == 1, MV_MAX("+t+"))")
-			outer = append(outer, t+" = "+fn+"("+t+")")
 		}
 	}
+	warns = append(warns, cols.warns...)
+	evals, aggs, post, outer, sum := cols.evals, cols.aggs, cols.post, cols.outer, cols.sum
 	for _, a := range inner.Aliases {
 		cases, err := b.aliasCases(a, refs)
 		if err != nil {
@@ -276,6 +212,90 @@ func (b *Backend) esqlChained(in *backends.CorrelationInput, cfg config, buckets
 		warns = append(warns, l.warnings...)
 	}
 	return &backends.Output{Rule: c, Query: strings.Join(lines, "\n"), Warnings: warns}, nil
+}
+
+// chainColumns are the pieces of an ES|QL chain the references add: EVAL
+// assignments and aggregations of the first STATS, assignments after it,
+// aggregations of the second STATS, the terms of the outer value.
+type chainColumns struct {
+	evals, aggs, post, outer, sum []string
+	warns                         []backends.Warning
+}
+
+// esqlChainRef adds reference j (sigma_q<j+1>, sigma_t<j+1>) of c to cols:
+// a detection rule's events counted, marked or timed per cell, or a
+// chained correlation computed per cell and tested (a hit).
+func (b *Backend) esqlChainRef(c *ir.Correlation, j int, r chainRef, keys []string, buckets bool, cols *chainColumns) error {
+	q := "sigma_q" + strconv.Itoa(j+1)
+	t := "sigma_t" + strconv.Itoa(j+1)
+	hit := flagExpr(r.flags)
+	if len(r.flags) > 1 && (r.sub == nil || r.sub.Correlation.Type != ir.Temporal) {
+		cols.evals = append(cols.evals, q+"_in = CASE("+hit+", 1, 0)")
+		hit = q + "_in == 1"
+	}
+	cols.sum = append(cols.sum, q)
+	if r.sub == nil {
+		switch c.Type {
+		case ir.EventCount:
+			cols.aggs = append(cols.aggs, q+" = SUM(sigma_r"+strconv.Itoa(r.flags[0])+")")
+			cols.outer = append(cols.outer, q+" = SUM("+q+")")
+		case ir.Temporal:
+			cols.aggs = append(cols.aggs, q+" = MAX(sigma_r"+strconv.Itoa(r.flags[0])+")")
+			cols.outer = append(cols.outer, q+" = MAX("+q+")")
+		default: // ordered: the first rule's earliest event, the second's latest
+			fn := "MIN"
+			if j == 1 {
+				fn = "MAX"
+			}
+			cols.evals = append(cols.evals, t+" = CASE("+hit+", @timestamp)")
+			cols.aggs = append(cols.aggs, t+" = "+fn+"("+t+")")
+			cols.outer = append(cols.outer, t+" = "+fn+"("+t+")")
+		}
+		return nil
+	}
+	s := r.sub.Correlation
+	if buckets {
+		cols.warns = append(cols.warns, staticWindowWarning(s, "BUCKET"))
+	}
+	ev, ag, value, warn, err := b.innerAggregate(s, q, hit, r.flags)
+	if err != nil {
+		return err
+	}
+	if warn != nil {
+		cols.warns = append(cols.warns, *warn)
+	}
+	cols.evals, cols.aggs = append(cols.evals, ev...), append(cols.aggs, ag...)
+	sb, err := b.corrBounds(s, len(r.rules))
+	if err != nil {
+		return err
+	}
+	conds := []string{esqlConds(value, sb)}
+	for _, k := range keys {
+		conds = append(conds, esqlField(k)+" IS NOT NULL")
+	}
+	cols.post = append(cols.post, q+" = CASE("+strings.Join(conds, " AND ")+", 1, 0)")
+	switch c.Type {
+	case ir.EventCount:
+		cols.outer = append(cols.outer, q+" = SUM("+q+")")
+	case ir.Temporal:
+		cols.outer = append(cols.outer, q+" = MAX("+q+")")
+	default:
+		// The time the chained correlation fires in its cell: the
+		// N-th event of an event_count reaching N.
+		n, err := b.hitEvent(s)
+		if err != nil {
+			return err
+		}
+		fn := "MIN"
+		if j == 1 {
+			fn = "MAX"
+		}
+		cols.evals = append(cols.evals, t+" = CASE("+hit+", @timestamp)")
+		cols.aggs = append(cols.aggs, t+" = TOP("+t+", "+strconv.Itoa(n)+", \"asc\")")
+		cols.post = append(cols.post, t+" = CASE("+q+" == 1, MV_MAX("+t+"))")
+		cols.outer = append(cols.outer, t+" = "+fn+"("+t+")")
+	}
+	return nil
 }
 
 // chainInner checks the chained correlations and returns the first one:
