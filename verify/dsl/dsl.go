@@ -405,12 +405,7 @@ type patternNode struct {
 }
 
 func (n *patternNode) match(ev interp.Event) bool {
-	for _, s := range es.Keywords(ev, n.field) {
-		if n.re.MatchString(s) {
-			return true
-		}
-	}
-	return false
+	return es.Any(ev, n.field, es.KeywordOf, n.re.MatchString)
 }
 
 type bound struct {
@@ -442,15 +437,7 @@ func (r *rangeNode) in(v any) bool {
 		if !ok {
 			return false
 		}
-		cmp = func(b bound) int {
-			switch {
-			case f < b.num:
-				return -1
-			case f > b.num:
-				return 1
-			}
-			return 0
-		}
+		cmp = func(b bound) int { return es.CompareNumbers(f, b.num) }
 	} else {
 		s, ok := es.KeywordOf(v)
 		if !ok {

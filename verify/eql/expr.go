@@ -92,25 +92,7 @@ func (f field) typ() vtype {
 }
 
 func (f field) values(_ es.Schema, ev interp.Event) ([]any, error) {
-	var out []any
-	for _, v := range es.Values(ev, f.name) {
-		var x any
-		var ok bool
-		switch f.kind {
-		case es.Numeric:
-			x, ok = es.NumberOf(v)
-		case es.IP:
-			x, ok = es.IPOf(v)
-		case es.Boolean:
-			x, ok = es.BoolOf(v)
-		default:
-			x, ok = es.KeywordOf(v)
-		}
-		if ok {
-			out = append(out, x)
-		}
-	}
-	return out, nil
+	return es.Indexed(ev, f.name, f.kind), nil
 }
 
 type logic struct {
@@ -239,45 +221,22 @@ func (p *parser) compare(op string, l, r vexpr) (bexpr, error) {
 	case "!=":
 		return &notExpr{anyValue{l, eq}}, nil
 	}
-	var cmp func(v any) (int, bool)
+	var cmp func(v any) int
 	switch x := rv.(type) {
 	case float64:
 		if l.typ() != vNumber {
 			return nil, fmt.Errorf("eql: %s compares a %s with a number", op, l.typ())
 		}
-		cmp = func(v any) (int, bool) {
-			f := v.(float64)
-			switch {
-			case f < x:
-				return -1, true
-			case f > x:
-				return 1, true
-			}
-			return 0, true
-		}
+		cmp = func(v any) int { return es.CompareNumbers(v.(float64), x) }
 	case string:
 		if l.typ() != vString {
 			return nil, fmt.Errorf("eql: %s compares a %s with a string", op, l.typ())
 		}
-		cmp = func(v any) (int, bool) { return strings.Compare(v.(string), x), true }
+		cmp = func(v any) int { return strings.Compare(v.(string), x) }
 	default:
 		return nil, fmt.Errorf("eql: %s on %T is not supported", op, rv)
 	}
-	return anyValue{l, func(v any) bool {
-		c, ok := cmp(v)
-		if !ok {
-			return false
-		}
-		switch op {
-		case "<":
-			return c < 0
-		case "<=":
-			return c <= 0
-		case ">":
-			return c > 0
-		}
-		return c >= 0
-	}}, nil
+	return anyValue{l, func(v any) bool { return es.Holds(op, cmp(v)) }}, nil
 }
 
 // equality returns the test "value equals rv" for values of l, type-checked.
@@ -495,15 +454,8 @@ func (c *call) values(s es.Schema, ev interp.Event) ([]any, error) {
 				out = append(out, float64(len([]rune(str))))
 			}
 		case "string":
-			switch x := v.(type) {
-			case string:
-				out = append(out, x)
-			case float64:
-				out = append(out, es.FormatNumber(x))
-			case bool:
-				out = append(out, strconv.FormatBool(x))
-			case netip.Addr:
-				out = append(out, x.String())
+			if text, ok := es.Text(v); ok {
+				out = append(out, text)
 			}
 		case "number":
 			switch x := v.(type) {

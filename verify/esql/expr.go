@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/sigconv/sigconv/verify/internal/es"
@@ -26,25 +25,7 @@ func (l literal) eval(es.Schema, interp.Event) (any, error) { return l.v, nil }
 type field string
 
 func (f field) eval(s es.Schema, ev interp.Event) (any, error) {
-	kind := s.Kind(string(f))
-	var vals multi
-	for _, v := range es.Values(ev, string(f)) {
-		var x any
-		var ok bool
-		switch kind {
-		case es.Numeric:
-			x, ok = es.NumberOf(v)
-		case es.IP:
-			x, ok = es.IPOf(v)
-		case es.Boolean:
-			x, ok = es.BoolOf(v)
-		default:
-			x, ok = es.KeywordOf(v)
-		}
-		if ok {
-			vals = append(vals, x)
-		}
-	}
+	vals := multi(es.Indexed(ev, string(f), s.Kind(string(f))))
 	switch len(vals) {
 	case 0:
 		return nil, nil
@@ -52,6 +33,16 @@ func (f field) eval(s es.Schema, ev interp.Event) (any, error) {
 		return vals[0], nil
 	}
 	return vals, nil
+}
+
+// operands evaluates the operands of a binary operation, the left one first.
+func operands(s es.Schema, ev interp.Event, l, r expr) (any, any, error) {
+	a, err := l.eval(s, ev)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := r.eval(s, ev)
+	return a, b, err
 }
 
 // singleNull reports whether v makes a single-value operation NULL.
@@ -69,11 +60,7 @@ type logic struct {
 }
 
 func (e *logic) eval(s es.Schema, ev interp.Event) (any, error) {
-	l, err := e.l.eval(s, ev)
-	if err != nil {
-		return nil, err
-	}
-	r, err := e.r.eval(s, ev)
+	l, r, err := operands(s, ev, e.l, e.r)
 	if err != nil {
 		return nil, err
 	}
@@ -190,11 +177,7 @@ type compare struct {
 }
 
 func (e *compare) eval(s es.Schema, ev interp.Event) (any, error) {
-	l, err := e.l.eval(s, ev)
-	if err != nil {
-		return nil, err
-	}
-	r, err := e.r.eval(s, ev)
+	l, r, err := operands(s, ev, e.l, e.r)
 	if err != nil || singleNull(l) || singleNull(r) {
 		return nil, err
 	}
@@ -202,19 +185,7 @@ func (e *compare) eval(s es.Schema, ev interp.Event) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch e.op {
-	case "==":
-		return c == 0, nil
-	case "!=":
-		return c != 0, nil
-	case "<":
-		return c < 0, nil
-	case "<=":
-		return c <= 0, nil
-	case ">":
-		return c > 0, nil
-	}
-	return c >= 0, nil
+	return es.Holds(e.op, c), nil
 }
 
 // cmpValues orders two values of the same type; strings compare by code points
@@ -237,13 +208,7 @@ func cmpValues(a, b any) (int, error) {
 		}
 	case float64:
 		if b, ok := b.(float64); ok {
-			switch {
-			case a < b:
-				return -1, nil
-			case a > b:
-				return 1, nil
-			}
-			return 0, nil
+			return es.CompareNumbers(a, b), nil
 		}
 	case bool:
 		if b, ok := b.(bool); ok {
@@ -269,11 +234,7 @@ type arith struct {
 }
 
 func (e *arith) eval(s es.Schema, ev interp.Event) (any, error) {
-	l, err := e.l.eval(s, ev)
-	if err != nil {
-		return nil, err
-	}
-	r, err := e.r.eval(s, ev)
+	l, r, err := operands(s, ev, e.l, e.r)
 	if err != nil || singleNull(l) || singleNull(r) {
 		return nil, err
 	}
@@ -415,15 +376,8 @@ func convert(name string, v any) (any, error) {
 		}
 		return strings.ToUpper(s), nil
 	case "TO_STRING":
-		switch v := v.(type) {
-		case string:
-			return v, nil
-		case float64:
-			return es.FormatNumber(v), nil
-		case bool:
-			return strconv.FormatBool(v), nil
-		case netip.Addr:
-			return v.String(), nil
+		if text, ok := es.Text(v); ok {
+			return text, nil
 		}
 	case "TO_DOUBLE", "TO_LONG", "TO_INTEGER":
 		var f float64
@@ -467,16 +421,9 @@ func convert(name string, v any) (any, error) {
 func implicitCast(s string, other any) (any, bool) {
 	switch other.(type) {
 	case netip.Addr:
-		if a, err := netip.ParseAddr(s); err == nil {
-			return a.Unmap(), true
-		}
+		return castString(s, vIP)
 	case bool:
-		switch strings.ToLower(s) {
-		case "true":
-			return true, true
-		case "false":
-			return false, true
-		}
+		return castString(s, vBool)
 	}
 	return nil, false
 }

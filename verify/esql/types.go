@@ -120,15 +120,27 @@ func castable(e expr, t vtype) bool {
 	if !ok {
 		return false
 	}
+	_, ok = castString(str, t)
+	return ok
+}
+
+// castString converts s to t when ES|QL casts a string to t implicitly: to an ip (an
+// address) or a boolean (true / false in any case).
+func castString(s string, t vtype) (any, bool) {
 	switch t {
 	case vIP:
-		_, err := netip.ParseAddr(str)
-		return err == nil
+		if a, err := netip.ParseAddr(s); err == nil {
+			return a.Unmap(), true
+		}
 	case vBool:
-		l := strings.ToLower(str)
-		return l == "true" || l == "false"
+		switch strings.ToLower(s) {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		}
 	}
-	return false
+	return nil, false
 }
 
 func callType(s es.Schema, c *call) (vtype, error) {

@@ -501,12 +501,7 @@ func (n *existsNode) match(ev interp.Event) (bool, error) {
 type keywordNode struct{ field, text string }
 
 func (n *keywordNode) match(ev interp.Event) (bool, error) {
-	for _, s := range es.Keywords(ev, n.field) {
-		if s == n.text {
-			return true, nil
-		}
-	}
-	return false, nil
+	return es.Any(ev, n.field, es.KeywordOf, func(s string) bool { return s == n.text }), nil
 }
 
 type patternNode struct {
@@ -515,12 +510,7 @@ type patternNode struct {
 }
 
 func (n *patternNode) match(ev interp.Event) (bool, error) {
-	for _, s := range es.Keywords(ev, n.field) {
-		if n.re.MatchString(s) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return es.Any(ev, n.field, es.KeywordOf, n.re.MatchString), nil
 }
 
 type numberNode struct {
@@ -529,12 +519,7 @@ type numberNode struct {
 }
 
 func (n *numberNode) match(ev interp.Event) (bool, error) {
-	for _, v := range es.Values(ev, n.field) {
-		if f, ok := es.NumberOf(v); ok && f == n.n {
-			return true, nil
-		}
-	}
-	return false, nil
+	return es.Any(ev, n.field, es.NumberOf, func(f float64) bool { return f == n.n }), nil
 }
 
 type ipNode struct {
@@ -543,12 +528,7 @@ type ipNode struct {
 }
 
 func (n *ipNode) match(ev interp.Event) (bool, error) {
-	for _, v := range es.Values(ev, n.field) {
-		if a, ok := es.IPOf(v); ok && n.prefix.Contains(a) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return es.Any(ev, n.field, es.IPOf, n.prefix.Contains), nil
 }
 
 type boolNode struct {
@@ -557,12 +537,7 @@ type boolNode struct {
 }
 
 func (n *boolNode) match(ev interp.Event) (bool, error) {
-	for _, v := range es.Values(ev, n.field) {
-		if b, ok := es.BoolOf(v); ok && b == n.b {
-			return true, nil
-		}
-	}
-	return false, nil
+	return es.Any(ev, n.field, es.BoolOf, func(b bool) bool { return b == n.b }), nil
 }
 
 // rangeNode is a range; an empty bound is open.
@@ -596,13 +571,7 @@ func (n *rangeNode) in(v any) (bool, error) {
 			if !ok {
 				return 0, false, fmt.Errorf("lucene: range bound %q is not a number", bound)
 			}
-			switch {
-			case f < b:
-				return -1, true, nil
-			case f > b:
-				return 1, true, nil
-			}
-			return 0, true, nil
+			return es.CompareNumbers(f, b), true, nil
 		}
 	case es.Keyword:
 		s, ok := es.KeywordOf(v)

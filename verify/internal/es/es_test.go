@@ -2,7 +2,10 @@ package es
 
 import (
 	"fmt"
+	"net/netip"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/sigconv/sigconv/verify/interp"
 )
@@ -93,8 +96,8 @@ func TestValuesAndRepresents(t *testing.T) {
 	if got := Values(ev, "n"); len(got) != 0 {
 		t.Errorf("Values(n) = %v, want none (null is not indexed)", got)
 	}
-	if got := Keywords(ev, "o.b"); len(got) != 1 || got[0] != "3" {
-		t.Errorf("Keywords(o.b) = %v, want [3]", got)
+	if got := Indexed(ev, "o.b", Keyword); len(got) != 1 || got[0] != "3" {
+		t.Errorf("Indexed(o.b, Keyword) = %v, want [3]", got)
 	}
 	s := Schema{}
 	if !s.Represents(interp.Event{"source.port": "445", "source.ip": "10.0.0.1"}) {
@@ -140,4 +143,56 @@ func FormatValueForTest(v any) string {
 		return s + "]"
 	}
 	return fmt.Sprintf("%T:%v", v, v)
+}
+
+func TestIndexedValues(t *testing.T) {
+	ev := interp.Event{"v": []any{"445", 80.0, "x", true, "10.0.0.1", "::ffff:10.0.0.2", "", nil}}
+	addr := func(s string) any { return netip.MustParseAddr(s) }
+	tests := []struct {
+		kind Kind
+		want []any
+	}{
+		{Keyword, []any{"445", "80", "x", "true", "10.0.0.1", "::ffff:10.0.0.2", ""}},
+		{Numeric, []any{445.0, 80.0}},
+		{IP, []any{addr("10.0.0.1"), addr("10.0.0.2")}},
+		{Boolean, []any{true, false}},
+	}
+	for _, tt := range tests {
+		got := Indexed(ev, "v", tt.kind)
+		if diff := cmp.Diff(tt.want, got, cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
+			t.Errorf("Indexed(kind %d) (-want +got):\n%s", tt.kind, diff)
+		}
+	}
+	if !Any(ev, "v", NumberOf, func(f float64) bool { return f == 80 }) || Any(ev, "v", IPOf, func(a netip.Addr) bool { return a.Is6() }) {
+		t.Error("Any: wrong answer")
+	}
+}
+
+func TestTextAndComparisons(t *testing.T) {
+	for v, want := range map[any]string{"a": "a", 4624.0: "4624", 1.5: "1.5", true: "true", netip.MustParseAddr("::1"): "::1"} {
+		if got, ok := Text(v); !ok || got != want {
+			t.Errorf("Text(%v) = %q, %v; want %q", v, got, ok, want)
+		}
+	}
+	if _, ok := Text(map[string]any{}); ok {
+		t.Error("Text of an object: ok")
+	}
+	if CompareNumbers(1, 2) != -1 || CompareNumbers(2, 1) != 1 || CompareNumbers(2, 2) != 0 {
+		t.Error("CompareNumbers: wrong order")
+	}
+	tests := []struct {
+		op   string
+		want [3]bool // for c = -1, 0, 1
+	}{
+		{"==", [3]bool{false, true, false}}, {"!=", [3]bool{true, false, true}},
+		{"<", [3]bool{true, false, false}}, {"<=", [3]bool{true, true, false}},
+		{">", [3]bool{false, false, true}}, {">=", [3]bool{false, true, true}},
+	}
+	for _, tt := range tests {
+		for i, c := range []int{-1, 0, 1} {
+			if got := Holds(tt.op, c); got != tt.want[i] {
+				t.Errorf("Holds(%s, %d) = %v", tt.op, c, got)
+			}
+		}
+	}
 }

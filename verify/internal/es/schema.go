@@ -194,6 +194,53 @@ func BoolOf(v any) (bool, bool) {
 	return false, false
 }
 
+// ValueOf is the value a field of kind k indexes for a JSON value: a float64 (Numeric), a
+// netip.Addr (IP), a bool (Boolean) or a string (Keyword); false when the field cannot hold
+// it.
+func ValueOf(k Kind, v any) (any, bool) {
+	var x any
+	var ok bool
+	switch k {
+	case Numeric:
+		x, ok = NumberOf(v)
+	case IP:
+		x, ok = IPOf(v)
+	case Boolean:
+		x, ok = BoolOf(v)
+	default:
+		x, ok = KeywordOf(v)
+	}
+	return x, ok
+}
+
+// Indexed returns the values field holds in ev (see Values) as a field of kind k indexes
+// them (see ValueOf), leaving out those it cannot hold.
+func Indexed(ev interp.Event, field string, k Kind) []any {
+	var out []any
+	for _, v := range Values(ev, field) {
+		if x, ok := ValueOf(k, v); ok {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Text is the text of an indexed value (see ValueOf), as ES|QL TO_STRING and EQL string()
+// write it: numbers as in JSON, booleans true / false, addresses in canonical form.
+func Text(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case float64:
+		return FormatNumber(v), true
+	case bool:
+		return strconv.FormatBool(v), true
+	case netip.Addr:
+		return v.String(), true
+	}
+	return "", false
+}
+
 // Represents reports whether Elasticsearch would index ev under the schema: every value fits
 // its field's type (a numeric field rejects "abc", an ip field "localhost"); otherwise the
 // document is rejected and there is nothing to query.
@@ -225,29 +272,8 @@ func (s Schema) fits(field string, v any) bool {
 		}
 		return true
 	}
-	var ok bool
-	switch s.Kind(field) {
-	case Numeric:
-		_, ok = NumberOf(v)
-	case IP:
-		_, ok = IPOf(v)
-	case Boolean:
-		_, ok = BoolOf(v)
-	default:
-		_, ok = KeywordOf(v)
-	}
+	_, ok := ValueOf(s.Kind(field), v)
 	return ok
-}
-
-// Keywords returns the terms field indexes in ev (keyword semantics).
-func Keywords(ev interp.Event, field string) []string {
-	var out []string
-	for _, v := range Values(ev, field) {
-		if s, ok := KeywordOf(v); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // ParseCIDR parses an address or a CIDR prefix (an address is a one-address prefix).
@@ -294,23 +320,23 @@ func (s Schema) normalize(field string, v any) any {
 		}
 		return out
 	}
-	switch s.Kind(field) {
-	case Numeric:
-		if f, ok := NumberOf(v); ok {
-			return f
-		}
-	case IP:
-		if a, ok := IPOf(v); ok {
-			return a.String()
-		}
-	case Boolean:
-		if b, ok := BoolOf(v); ok {
-			return b
-		}
-	default:
-		if t, ok := KeywordOf(v); ok {
-			return t
+	x, ok := ValueOf(s.Kind(field), v)
+	if !ok {
+		return v
+	}
+	if a, isIP := x.(netip.Addr); isIP {
+		return a.String() // events hold addresses as text
+	}
+	return x
+}
+
+// Any reports whether some value field holds in ev (see Values), read by of (KeywordOf,
+// NumberOf, IPOf, BoolOf), satisfies ok; values that of cannot read are skipped.
+func Any[T any](ev interp.Event, field string, of func(any) (T, bool), ok func(T) bool) bool {
+	for _, v := range Values(ev, field) {
+		if x, read := of(v); read && ok(x) {
+			return true
 		}
 	}
-	return v
+	return false
 }
