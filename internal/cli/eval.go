@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
@@ -159,6 +160,9 @@ func runEval(e *env, o *evalOptions, args []string) error {
 		}()
 	}
 	nEvents, nMatches := 0, 0
+	// Batch texts are recycled once written: fresh memory for every
+	// batch would cost page faults and garbage collections.
+	freeText := make(chan []byte, 8*workers)
 	writerDone := make(chan error)
 	go func() {
 		var werr error
@@ -170,6 +174,12 @@ func runEval(e *env, o *evalOptions, args []string) error {
 			e.stderr.Write(b.diag.Bytes())
 			if werr == nil {
 				werr = cs.write(out, b)
+			}
+			// Nothing refers to the batch's text any more: the match
+			// lines are written and correlations keep copies.
+			select {
+			case freeText <- b.text[:0]:
+			default:
 			}
 		}
 		if werr == nil {
@@ -186,12 +196,18 @@ func runEval(e *env, o *evalOptions, args []string) error {
 		jobs <- b
 	}
 	start := time.Now()
-	textHint := 0 // text size of the previous batch
-	batch := newEvalBatch(textHint)
+	newBatch := func() *evalBatch {
+		b := &evalBatch{recs: make([]events.Record, 0, evalBatchSize), ends: make([]int, 0, evalBatchSize), done: make(chan struct{})}
+		select {
+		case b.text = <-freeText:
+		default:
+		}
+		return b
+	}
+	batch := newBatch()
 	next := func() {
-		textHint = max(textHint, batch.text.Len())
 		submit(batch)
-		batch = newEvalBatch(textHint)
+		batch = newBatch()
 	}
 	for _, file := range args {
 		err := events.ReadFile(file, e.stdin, func(rec events.Record) error {
@@ -234,7 +250,7 @@ const evalBatchSize = 256
 // evalBatch is a run of events with everything their evaluation printed.
 type evalBatch struct {
 	recs     []events.Record // Data is nil: the JSON text is in text
-	text     strings.Builder // the events' JSON texts, one after the other
+	text     []byte          // the events' JSON texts, one after the other
 	ends     []int           // per record: the end of its text in text
 	out      bytes.Buffer    // NDJSON match lines
 	diag     bytes.Buffer    // problems and explanations, for standard error
@@ -245,27 +261,21 @@ type evalBatch struct {
 	corr     []corrEvent   // events that matched a correlated rule
 }
 
-// newEvalBatch returns an empty batch with room for textHint bytes of
-// events.
-func newEvalBatch(textHint int) *evalBatch {
-	b := &evalBatch{recs: make([]events.Record, 0, evalBatchSize), ends: make([]int, 0, evalBatchSize), done: make(chan struct{})}
-	b.text.Grow(textHint + textHint/8)
-	return b
-}
-
 // add appends a record, copying its text (which the reader reuses) into
-// the batch's text. Events are decoded from that text without copying
-// it again; it is never modified, so their values may refer to it.
+// the batch's text.
 func (b *evalBatch) add(rec events.Record) {
-	b.text.Write(rec.Data)
+	b.text = append(b.text, rec.Data...)
 	rec.Data = nil
 	b.recs = append(b.recs, rec)
-	b.ends = append(b.ends, b.text.Len())
+	b.ends = append(b.ends, len(b.text))
 }
 
 // run decodes and matches the batch's events.
 func (b *evalBatch) run(engine *eval.Engine, rt *eval.Route, dec *eval.Decoder, ev *eval.Event, withExplain bool) {
-	text := b.text.String()
+	// Events are decoded from the batch's text without copying it, so
+	// their values (and those of the matches) point into it: the text is
+	// not modified until the batch has been written (then it is reused).
+	text := unsafe.String(unsafe.SliceData(b.text), len(b.text))
 	from := 0
 	var line []byte
 	for k, rec := range b.recs {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -102,6 +103,16 @@ func (cs *corrState) reported(m eval.Match) bool {
 func (cs *corrState) keep(b *evalBatch, rec events.Record, ev *eval.Event, ms []eval.Match) {
 	if cs == nil || !slices.ContainsFunc(ms, func(m eval.Match) bool { return cs.engine.Consumes(m.Rule) }) {
 		return
+	}
+	// The event and its matches' values point into the batch's text,
+	// which is reused once the batch is written: keep copies.
+	ms = slices.Clone(ms)
+	for i := range ms {
+		fs := slices.Clone(ms[i].Fields)
+		for j := range fs {
+			fs[j].Key, fs[j].Text = strings.Clone(fs[j].Key), strings.Clone(fs[j].Text)
+		}
+		ms[i].Fields = fs
 	}
 	b.corr = append(b.corr, corrEvent{off: b.out.Len(), rec: rec, ev: ev.Clone(), ms: ms})
 }
