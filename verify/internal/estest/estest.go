@@ -100,3 +100,27 @@ func Corpus(t *testing.T, in interp.Interpreter) {
 		t.Errorf("no rule was checked")
 	}
 }
+
+// fuzzEvents are what Fuzz matches parsed queries against: a multi-valued field with a null
+// and a number, an ip, a boolean where strings are expected, an object.
+var fuzzEvents = []interp.Event{
+	{"a": "x", "b": []any{"x", nil, 3.0}, "source.ip": "10.0.0.1"},
+	{"a": true, "c": map[string]any{"d": "e"}},
+}
+
+// Fuzz fuzzes in's parser from the seed queries: any query either parses or is rejected
+// without panicking, and a parsed one matches events without panicking.
+func Fuzz(f *testing.F, in interp.Interpreter, seeds ...string) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		p, err := in.Parse(q)
+		if err != nil {
+			return
+		}
+		for _, ev := range fuzzEvents {
+			_, _ = p.Match(ev)
+		}
+	})
+}
