@@ -18,7 +18,8 @@ const (
 	colValue  = "sigconv_value"  // the aggregate compared with the condition
 	colBucket = "sigconv_bucket" // a chained correlation's time bucket
 	colStep   = "sigconv_step"   // a temporal_ordered entry's step, to order equal times
-	colStart  = "sigconv_start"  // the time of an ordered sequence's first event
+	colStart  = "sigconv_start"  // the time of a hit's first entry
+	colHit    = "sigconv_hit"    // a sliding window ending at the entry meets the condition
 )
 
 // WarnStaticWindow is the warning ID of correlation queries that count in

@@ -149,11 +149,25 @@ func (q *corrQuery) correlation(in *backends.CorrelationInput, carry []string, t
 	if c.Type == ir.TemporalOrdered {
 		return q.ordered(in, refs, carry)
 	}
+	if c.Type == ir.Temporal {
+		refs = distinctRefs(refs)
+	}
 	// A temporal correlation counts the distinct markers, so even a single
 	// rule is marked.
 	ents, tc, err := q.entries(c, refs, carry, c.Type != ir.Temporal, nil, nil)
 	if err != nil {
 		return "", "", err
+	}
+	if n, ok := slidingThreshold(c, len(refs)); ok {
+		markers := make([]string, len(refs))
+		for i, r := range refs {
+			markers[i] = r.name
+		}
+		win, err := sliding(c, tc, n, markers)
+		if err != nil {
+			return "", "", backends.Unsupported(c.Pos, Name, "correlation", "%v", err)
+		}
+		return ents + win, tc, nil
 	}
 	var extra []string // the carried fields that are no group-by columns
 	for _, f := range carry {
@@ -166,6 +180,18 @@ func (q *corrQuery) correlation(in *backends.CorrelationInput, carry []string, t
 		return "", "", err
 	}
 	return ents + agg, tc, nil
+}
+
+// distinctRefs drops references repeating an earlier one (a rule listed
+// twice is one rule).
+func distinctRefs(refs []corrRef) []corrRef {
+	var out []corrRef
+	for _, r := range refs {
+		if !slices.ContainsFunc(out, func(x corrRef) bool { return x.name == r.name }) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // WarnSequenceHits is the warning ID of a correlation that counts or sums

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/ir"
@@ -74,7 +75,7 @@ func corrInput(t *testing.T, docs string) *backends.CorrelationInput {
 type corrCase struct {
 	name, docs string
 	want       string   // the query, or the refusal's reason
-	warnings   []string // the warning IDs, when the case checks them
+	warnings   []string // the warning IDs, when not nil (empty: none)
 }
 
 var corrCases = []corrCase{{
@@ -146,6 +147,58 @@ correlation: {type: temporal_ordered, rules: [a, b], group-by: [Host], timespan:
 `,
 	want: "only a gt / gte bound",
 }, {
+	name: "event_count over sliding windows",
+	docs: `title: Many
+correlation: {type: event_count, rules: [a], group-by: [User, Host], timespan: 10m, condition: {gt: 2}}
+`,
+	want: `Sec
+| where EventID == 1
+| sort by User asc, Host asc, TimeGenerated asc
+| extend sigconv_start = iff(User == prev(User, 2) and Host == prev(Host, 2), prev(TimeGenerated, 2), datetime(null))
+| extend sigconv_hit = isnotnull(sigconv_start) and TimeGenerated - sigconv_start <= 10m
+| where sigconv_hit and not(prev(sigconv_hit, 1, false) and User == prev(User) and Host == prev(Host))
+| project-away sigconv_hit`,
+	warnings: []string{},
+}, {
+	name: "temporal over sliding windows, some of the rules",
+	docs: `title: Two of three
+correlation: {type: temporal, rules: [a, b, c], group-by: [Host], timespan: 10m, condition: {gte: 2}}
+`,
+	want: `let sigconv_r0 = Sec
+| where EventID == 1
+| extend sigconv_rule = "a", sigconv_time = TimeGenerated;
+let sigconv_r1 = Sec
+| where EventID == 2
+| extend sigconv_rule = "b", sigconv_time = TimeGenerated;
+let sigconv_r2 = Sec
+| where EventID == 3
+| extend sigconv_rule = "c", sigconv_time = TimeGenerated;
+union sigconv_r0, sigconv_r1, sigconv_r2
+| sort by Host asc, sigconv_time asc
+| scan declare (sigconv_t0: datetime, sigconv_t1: datetime, sigconv_t2: datetime) with (
+    step s1: true => sigconv_t0 = iff(sigconv_rule == "a", sigconv_time, iff(Host == s1.Host, s1.sigconv_t0, datetime(null))), sigconv_t1 = iff(sigconv_rule == "b", sigconv_time, iff(Host == s1.Host, s1.sigconv_t1, datetime(null))), sigconv_t2 = iff(sigconv_rule == "c", sigconv_time, iff(Host == s1.Host, s1.sigconv_t2, datetime(null)));
+)
+| extend sigconv_value = iff(sigconv_t0 >= sigconv_time - 10m, 1, 0) + iff(sigconv_t1 >= sigconv_time - 10m, 1, 0) + iff(sigconv_t2 >= sigconv_time - 10m, 1, 0)
+| extend sigconv_start = min_of(iff(sigconv_t0 >= sigconv_time - 10m, sigconv_t0, sigconv_time), iff(sigconv_t1 >= sigconv_time - 10m, sigconv_t1, sigconv_time), iff(sigconv_t2 >= sigconv_time - 10m, sigconv_t2, sigconv_time)), sigconv_hit = sigconv_value >= 2
+| where sigconv_hit and not(prev(sigconv_hit, 1, false) and Host == prev(Host))
+| project-away sigconv_hit`,
+	warnings: []string{},
+}, {
+	name: "event_count with an upper bound in fixed buckets",
+	docs: `title: Few
+correlation: {type: event_count, rules: [a, b], group-by: [Host], timespan: 1h, condition: {gte: 2, lte: 5}}
+`,
+	want: `let sigconv_r0 = Sec
+| where EventID == 1
+| extend sigconv_rule = "a", sigconv_time = TimeGenerated;
+let sigconv_r1 = Sec
+| where EventID == 2
+| extend sigconv_rule = "b", sigconv_time = TimeGenerated;
+union sigconv_r0, sigconv_r1
+| summarize sigconv_value = count() by bin(sigconv_time, 1h), Host
+| where sigconv_value >= 2 and sigconv_value <= 5`,
+	warnings: []string{WarnStaticWindow},
+}, {
 	name: "temporal of one rule is marked",
 	docs: `title: T
 correlation: {type: temporal, rules: [a], group-by: [Host], timespan: 5m}
@@ -154,8 +207,14 @@ correlation: {type: temporal, rules: [a], group-by: [Host], timespan: 5m}
 | where EventID == 1
 | extend sigconv_rule = "a", sigconv_time = TimeGenerated;
 sigconv_r0
-| summarize sigconv_value = array_length(make_set(sigconv_rule)) by bin(sigconv_time, 5m), Host
-| where sigconv_value == 1`,
+| sort by Host asc, sigconv_time asc
+| scan declare (sigconv_t0: datetime) with (
+    step s1: true => sigconv_t0 = iff(sigconv_rule == "a", sigconv_time, iff(Host == s1.Host, s1.sigconv_t0, datetime(null)));
+)
+| extend sigconv_value = iff(sigconv_t0 >= sigconv_time - 5m, 1, 0)
+| extend sigconv_start = iff(sigconv_t0 >= sigconv_time - 5m, sigconv_t0, sigconv_time), sigconv_hit = sigconv_value >= 1
+| where sigconv_hit and not(prev(sigconv_hit, 1, false) and Host == prev(Host))
+| project-away sigconv_hit`,
 }, {
 	name: "chain: outer group-by alias onto the inner group-by",
 	docs: `title: Many A
@@ -173,8 +232,11 @@ correlation:
 `,
 	want: `let sigconv_c0 = Sec
 | where EventID == 1
-| summarize sigconv_value = count(), TimeGenerated = max(TimeGenerated) by sigconv_bucket = bin(TimeGenerated, 10m), Computer
-| where sigconv_value >= 5
+| sort by Computer asc, TimeGenerated asc
+| extend sigconv_start = iff(Computer == prev(Computer, 4), prev(TimeGenerated, 4), datetime(null))
+| extend sigconv_hit = isnotnull(sigconv_start) and TimeGenerated - sigconv_start <= 10m
+| where sigconv_hit and not(prev(sigconv_hit, 1, false) and Computer == prev(Computer))
+| project-away sigconv_hit
 | project sigconv_rule = "many_a", sigconv_time = TimeGenerated, sigconv_step = 1, host = Computer;
 let sigconv_r1 = Sec
 | where EventID == 2
@@ -200,8 +262,11 @@ correlation: {type: value_count, rules: [a_then_b], group-by: [User], timespan: 
 `,
 	want: `let sigconv_c0 = Sec
 | where EventID == 1
-| summarize sigconv_value = count(), TimeGenerated = max(TimeGenerated) by sigconv_bucket = bin(TimeGenerated, 10m), Host
-| where sigconv_value >= 5
+| sort by Host asc, TimeGenerated asc
+| extend sigconv_start = iff(Host == prev(Host, 4), prev(TimeGenerated, 4), datetime(null))
+| extend sigconv_hit = isnotnull(sigconv_start) and TimeGenerated - sigconv_start <= 10m
+| where sigconv_hit and not(prev(sigconv_hit, 1, false) and Host == prev(Host))
+| project-away sigconv_hit
 | project sigconv_rule = "many_a", sigconv_time = TimeGenerated, sigconv_step = 1, Host;
 let sigconv_r1 = Sec
 | where EventID == 2
@@ -239,9 +304,12 @@ let sigconv_c2 = union sigconv_r0, sigconv_r1
 )
 | project sigconv_rule = "a_then_b", sigconv_time, Host;
 sigconv_c2
-| summarize sigconv_value = count() by bin(sigconv_time, 1d), Host
-| where sigconv_value >= 2`,
-	warnings: []string{WarnSequenceHits, WarnStaticWindow},
+| sort by Host asc, sigconv_time asc
+| extend sigconv_start = iff(Host == prev(Host, 1), prev(sigconv_time, 1), datetime(null))
+| extend sigconv_hit = isnotnull(sigconv_start) and sigconv_time - sigconv_start <= 1d
+| where sigconv_hit and not(prev(sigconv_hit, 1, false) and Host == prev(Host))
+| project-away sigconv_hit`,
+	warnings: []string{WarnSequenceHits},
 }, {
 	name: "chain: inner decided at window end carries no event field",
 	docs: `title: Few A
@@ -275,7 +343,7 @@ func TestConvertCorrelation(t *testing.T) {
 				for _, w := range out.Warnings {
 					ids = append(ids, w.ID)
 				}
-				if diff := cmp.Diff(tc.warnings, ids); diff != "" {
+				if diff := cmp.Diff(tc.warnings, ids, cmpopts.EquateEmpty()); diff != "" {
 					t.Errorf("warnings (-want +got):\n%s", diff)
 				}
 			}
