@@ -226,10 +226,13 @@ func (p *fileParser) tabIndent(line int) ir.Pos {
 func (p *fileParser) lineText(line int) string {
 	if p.lineStarts == nil {
 		p.lineStarts = make([]int, 1, bytes.Count(p.src, []byte{'\n'})+1)
-		for i, c := range p.src {
-			if c == '\n' {
-				p.lineStarts = append(p.lineStarts, i+1)
+		for i := 0; ; {
+			j := bytes.IndexByte(p.src[i:], '\n')
+			if j < 0 {
+				break
 			}
+			i += j + 1
+			p.lineStarts = append(p.lineStarts, i)
 		}
 	}
 	if line < 1 || line > len(p.lineStarts) {

@@ -2,6 +2,7 @@ package fastyaml
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"unicode/utf8"
 
@@ -63,6 +64,18 @@ func Parse(src []byte) (docs []*yaml.Node, ok bool) {
 func checkText(src []byte) (ascii, ok bool) {
 	ascii = true
 	for i := 0; i < len(src); {
+		// Eight printable ASCII bytes at a time: no high bit, no byte
+		// below 0x20 (line breaks take the slow path), no DEL.
+		if i+8 <= len(src) {
+			w := binary.LittleEndian.Uint64(src[i:])
+			const ones, highs = 0x0101010101010101, 0x8080808080808080
+			below := (w - 0x20*ones) & ^w & highs
+			del := w ^ 0x7f*ones
+			if (w&highs)|below|((del-ones) & ^del & highs) == 0 {
+				i += 8
+				continue
+			}
+		}
 		c := src[i]
 		if c < utf8.RuneSelf {
 			if (c < ' ' && c != '\n') || c == 0x7f {

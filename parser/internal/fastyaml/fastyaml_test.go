@@ -218,3 +218,32 @@ func equal(a, b []*yaml.Node) bool {
 	}
 	return true
 }
+
+// TestCheckText compares the word-at-a-time check with a plain loop over
+// every byte value at every position of a word.
+func TestCheckText(t *testing.T) {
+	slow := func(src []byte) bool {
+		for _, c := range src {
+			if c < 0x80 && ((c < ' ' && c != '\n') || c == 0x7f) {
+				return false
+			}
+		}
+		return true
+	}
+	for c := range 0x80 {
+		for pos := range 17 {
+			src := []byte(strings.Repeat("abcdefgh", 3))
+			src[pos] = byte(c)
+			if _, ok := checkText(src); ok != slow(src) {
+				t.Errorf("byte %#x at %d: ok = %v", c, pos, ok)
+			}
+		}
+	}
+	for _, s := range []string{"0123456789abcdé", "ab\u2028cdefghijkl", "abcdefgh\ufeff", "abcdefg\u0085", "abcdefgh\U0001F600"} {
+		ascii, ok := checkText([]byte(s))
+		want := !strings.ContainsAny(s, "\u2028\ufeff\u0085")
+		if ok != want || ascii {
+			t.Errorf("checkText(%q) = %v, %v", s, ascii, ok)
+		}
+	}
+}
