@@ -117,12 +117,20 @@ func TestCorpusPrefilterAgrees(t *testing.T) {
 	e, _ := Compile(rules...)
 	g := gen.New(7)
 	total := 0
+	dec := NewDecoder(FlattenAuto) // interned keys and key numbers
+	dev := &Event{}
 	for _, js := range g.Events(3000) {
 		ev, err := DecodeEvent(js, FlattenAuto)
 		if err != nil {
 			t.Fatal(err)
 		}
 		fast := e.Match(ev)
+		if err := dec.DecodeString(dev, string(js)); err != nil {
+			t.Fatal(err)
+		}
+		if a, b := matchIndexes(fast), matchIndexes(e.Match(dev)); !equalInts(a, b) {
+			t.Fatalf("Decoder and DecodeEvent disagree on %s:\n%v\n%v", js, a, b)
+		}
 		c := e.getCtx(ev)
 		rt := e.infer(c)
 		var slow []int
@@ -132,16 +140,21 @@ func TestCorpusPrefilterAgrees(t *testing.T) {
 			}
 		}
 		e.putCtx(c)
-		var got []int
-		for _, m := range fast {
-			got = append(got, m.Index)
-		}
+		got := matchIndexes(fast)
 		if !equalInts(got, slow) {
 			t.Fatalf("pre-filter disagrees on %s:\nfast %v\nslow %v", js, got, slow)
 		}
 		total += len(got)
 	}
 	t.Logf("3000 generated events, %d matches, pre-filter agrees with full evaluation", total)
+}
+
+func matchIndexes(ms []Match) []int {
+	var out []int
+	for _, m := range ms {
+		out = append(out, m.Index)
+	}
+	return out
 }
 
 func equalInts(a, b []int) bool {

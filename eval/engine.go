@@ -61,11 +61,13 @@ type ctx struct {
 	ruleGen []uint32
 	cands   []int32
 	arena   []byte // folded copies of this event's values
-	// keys remembers, per field position, the key of the previous event
-	// bound with this ctx and its id (-1: no rule uses it). Keys that a
-	// Decoder interned keep their address across events, so binding an
-	// event shaped like the previous one needs no map lookups.
-	keys []keyID
+	// kidKeys remembers, per key number of a Decoder (Event.kids), the
+	// key last seen with that number and its id (-1: no rule uses it);
+	// posKeys does the same per field position for keys without a
+	// number. Interned keys keep their address across events, so binding
+	// needs no map lookups once a stream's keys have been seen.
+	kidKeys []keyID
+	posKeys []keyID
 }
 
 type keyID struct {
@@ -161,13 +163,26 @@ func (e *Engine) putCtx(c *ctx) {
 // chain. A literal top-level key hides nested values of the same dotted
 // spelling (flat key first, then dotted path).
 func (c *ctx) bind() {
-	if len(c.keys) < len(c.ev.Fields) {
-		c.keys = append(c.keys, make([]keyID, len(c.ev.Fields)-len(c.keys))...)
+	kids := c.ev.kids
+	if len(kids) != len(c.ev.Fields) {
+		kids = nil
 	}
 	for i := range c.ev.Fields {
 		f := &c.ev.Fields[i]
 		kp := unsafe.StringData(f.Key)
-		k := &c.keys[i]
+		var k *keyID
+		if kids != nil && kids[i] != 0 {
+			kid := int(kids[i])
+			if kid >= len(c.kidKeys) {
+				c.kidKeys = append(c.kidKeys, make([]keyID, kid+1-len(c.kidKeys))...)
+			}
+			k = &c.kidKeys[kid]
+		} else {
+			if i >= len(c.posKeys) {
+				c.posKeys = append(c.posKeys, make([]keyID, len(c.ev.Fields)-len(c.posKeys))...)
+			}
+			k = &c.posKeys[i]
+		}
 		var id int32
 		if k.p == kp && k.n == len(f.Key) && kp != nil {
 			id = k.id

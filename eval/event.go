@@ -48,6 +48,11 @@ func (f *Field) hasText() bool {
 type Event struct {
 	// Fields are the flattened values in document order.
 	Fields []Field
+	// kids, when as long as Fields, holds per field the number a Decoder
+	// gave its key (0: none): a hint that lets the Engine bind keys
+	// without map lookups. It is checked against the key, so a stale
+	// hint is harmless.
+	kids []uint32
 }
 
 // Value returns the first value stored under key (after the flat-key-first

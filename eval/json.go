@@ -22,14 +22,14 @@ func (e *SyntaxError) Error() string { return fmt.Sprintf("offset %d: %s", e.Off
 const maxDepth = 512
 
 // decoder is a small JSON parser that writes flattened fields directly,
-// without building maps. Unescaped strings and top-level keys are
-// substrings of one copy of the input, so a typical event costs a handful
-// of allocations.
+// without building maps. Unescaped strings are substrings of the input,
+// keys are interned (with a Decoder) or substrings, escaped strings go to
+// an arena: a typical event costs no allocation.
 type decoder struct {
 	s     string
 	i     int
 	out   []Field
-	ents  []*keyEntry // parallel to out when keys is set: the cache entry of each nested key, or nil
+	ents  []*keyEntry // parallel to out when keys is set: the cache entry of each key, or nil
 	keys  *keyCache   // or nil
 	arena *arena      // where the decoded text of escaped strings goes
 }
@@ -58,46 +58,10 @@ func (d *decoder) emit(f Field, ent *keyEntry) {
 	}
 }
 
-// keyCache interns the dotted keys of nested values and their Windows
-// flattening across the events of one stream.
-type keyCache struct {
-	buf    []byte
-	dotted map[string]*keyEntry
-	ents   []*keyEntry // scratch for decodeFields
-}
-
-// keyEntry is an interned dotted key and, once computed, its Windows
-// flattening.
-type keyEntry struct {
-	key     string
-	winName string // winevt.FlattenKey result, valid when winDone
-	winOK   bool
-	winDone bool
-}
-
-// maxCachedKeys bounds a Decoder's caches for streams with unbounded key
-// variety.
-const maxCachedKeys = 1 << 14
-
-func (k *keyCache) join(prefix, key string) (string, *keyEntry) {
-	if k == nil {
-		return prefix + "." + key, nil
-	}
-	k.buf = append(append(append(k.buf[:0], prefix...), '.'), key...)
-	if e, ok := k.dotted[string(k.buf)]; ok {
-		return e.key, e
-	}
-	e := &keyEntry{key: string(k.buf)}
-	if len(k.dotted) < maxCachedKeys {
-		k.dotted[e.key] = e
-	}
-	return e.key, e
-}
-
-// A Decoder decodes the events of one stream. It caches the keys of nested
-// values (and their Windows flattening), so that decoding costs fewer
-// allocations than DecodeEvent. A Decoder is not safe for concurrent use;
-// the events it returns are independent of it.
+// A Decoder decodes the events of one stream. It interns their keys (and
+// their Windows flattening) and numbers them for the Engine, so that
+// decoding and binding cost less than with DecodeEvent. A Decoder is not
+// safe for concurrent use; the events it returns are independent of it.
 type Decoder struct {
 	flat  Flatten
 	keys  keyCache
@@ -107,7 +71,7 @@ type Decoder struct {
 
 // NewDecoder returns a Decoder applying flat.
 func NewDecoder(flat Flatten) *Decoder {
-	return &Decoder{flat: flat, keys: keyCache{dotted: map[string]*keyEntry{}}}
+	return &Decoder{flat: flat}
 }
 
 // Decode is DecodeEvent with the Decoder's caches.
@@ -136,6 +100,7 @@ func (dd *Decoder) DecodeString(ev *Event, s string) error {
 		return err
 	}
 	ev.Fields = fields
+	ev.kids = dd.keys.kids(ev.kids[:0], len(fields))
 	if len(fields) > dd.fcap {
 		dd.fcap = len(fields)
 	}
@@ -159,7 +124,7 @@ func decodeFields(s string, flat Flatten, keys *keyCache, a *arena, out []Field,
 	d := decoder{s: s, keys: keys, arena: a}
 	if keys != nil {
 		d.ents = keys.ents[:0]
-		defer func() { keys.ents = d.ents[:0] }()
+		defer func() { keys.ents = d.ents }()
 	}
 	d.ws()
 	if d.i >= len(d.s) || d.s[d.i] != '{' {
@@ -172,7 +137,11 @@ func decodeFields(s string, flat Flatten, keys *keyCache, a *arena, out []Field,
 		out = make([]Field, 0, max(32, capHint))
 	}
 	d.out = out
-	if err := d.object("", nil, false, 0); err != nil {
+	var root *keyEntry
+	if keys != nil {
+		root = &keys.root
+	}
+	if err := d.object("", root, false, 0); err != nil {
 		return nil, err
 	}
 	d.ws()
@@ -181,7 +150,7 @@ func decodeFields(s string, flat Flatten, keys *keyCache, a *arena, out []Field,
 	}
 	ev := Event{Fields: d.out}
 	if flat == FlattenWinEvt || (flat == FlattenAuto && isWinEvt(&ev)) {
-		flattenWindows(&ev, d.ents)
+		d.ents = flattenWindows(&ev, d.ents, keys)
 	}
 	return ev.Fields, nil
 }
@@ -202,7 +171,7 @@ func (d *decoder) errf(format string, args ...any) error {
 }
 
 // object parses an object at d.i ('{').
-func (d *decoder) object(prefix string, _ *keyEntry, nested bool, depth int) error {
+func (d *decoder) object(prefix string, parent *keyEntry, nested bool, depth int) error {
 	if depth > maxDepth {
 		return d.errf("nesting deeper than %d", maxDepth)
 	}
@@ -212,6 +181,7 @@ func (d *decoder) object(prefix string, _ *keyEntry, nested bool, depth int) err
 		d.i++
 		return nil
 	}
+	var prev *keyEntry // the entry of the previous member
 	for {
 		d.ws()
 		if d.i >= len(d.s) || d.s[d.i] != '"' {
@@ -222,8 +192,15 @@ func (d *decoder) object(prefix string, _ *keyEntry, nested bool, depth int) err
 			return err
 		}
 		var ent *keyEntry
-		if prefix != "" {
-			k, ent = d.keys.join(prefix, k)
+		if parent != nil {
+			ent = d.keys.member(parent, prev, k)
+			prev = ent
+		}
+		switch {
+		case ent != nil:
+			k = ent.key
+		case prefix != "":
+			k = prefix + "." + k
 		}
 		d.ws()
 		if d.i >= len(d.s) || d.s[d.i] != ':' {

@@ -52,25 +52,39 @@ func isWinEvt(ev *Event) bool {
 // every EventData and UserData value are top-level fields, and drops the
 // values that carry no data (container objects, XML namespaces). Fields
 // outside the "Event" object are kept as they are.
-func FlattenWindows(ev *Event) { flattenWindows(ev, nil) }
+func FlattenWindows(ev *Event) {
+	flattenWindows(ev, nil, nil)
+	ev.kids = nil
+}
 
-// flattenWindows flattens ev; ents, when not nil, holds the Decoder's key
-// cache entry of each field (nil for top-level keys), which remembers the
-// flattened name.
-func flattenWindows(ev *Event, ents []*keyEntry) {
+// flattenWindows flattens ev. ents, when not nil, holds the Decoder's key
+// cache entry of each field (or nil), which remembers the flattened name;
+// it is compacted along with the fields and returned.
+func flattenWindows(ev *Event, ents []*keyEntry, keys *keyCache) []*keyEntry {
 	out := ev.Fields[:0]
+	// Output never gets ahead of input, so ents is compacted in place.
+	keep := func(f Field, e *keyEntry) {
+		if ents != nil {
+			ents[len(out)] = e
+		}
+		out = append(out, f)
+	}
 	// Renderers in the xmltodict style write EventData as a list of
 	// {"@Name": "Image", "#text": "C:\..."} objects: pair them up.
 	pending := ""
 	flush := func() {
 		if pending != "" {
-			out = append(out, Field{Key: pending, Kind: KindString})
+			keep(Field{Key: pending, Kind: KindString}, nil)
 			pending = ""
 		}
 	}
 	for i, f := range ev.Fields {
+		var ent *keyEntry
+		if ents != nil {
+			ent = ents[i]
+		}
 		if f.Key != "Event" && !strings.HasPrefix(f.Key, "Event.") {
-			out = append(out, f)
+			keep(f, ent)
 			continue
 		}
 		if f.Kind == KindObject {
@@ -84,7 +98,7 @@ func flattenWindows(ev *Event, ents []*keyEntry) {
 		case "Event.EventData.Data.#text", "Event.EventData.Data.value", "Event.EventData.Data.Value":
 			if pending != "" {
 				f.Key, f.Nested = pending, false
-				out = append(out, f)
+				keep(f, nil)
 				pending = ""
 				continue
 			}
@@ -92,24 +106,25 @@ func flattenWindows(ev *Event, ents []*keyEntry) {
 		if f.Kind == KindArray && f.Key == "Event.EventData.Data" {
 			continue
 		}
-		var name string
-		var ok bool
-		if ents != nil && ents[i] != nil {
-			e := ents[i]
-			if !e.winDone {
-				e.winName, e.winOK = winevt.FlattenKey(f.Key)
-				e.winDone = true
+		if ent != nil {
+			if ent = keys.flattened(ent); ent == nil {
+				continue
 			}
-			name, ok = e.winName, e.winOK
+			f.Key = ent.key
 		} else {
-			name, ok = winevt.FlattenKey(f.Key)
+			name, ok := winevt.FlattenKey(f.Key)
+			if !ok {
+				continue
+			}
+			f.Key = name
 		}
-		if !ok {
-			continue
-		}
-		f.Key, f.Nested = name, false
-		out = append(out, f)
+		f.Nested = false
+		keep(f, ent)
 	}
 	flush()
 	ev.Fields = out
+	if ents != nil {
+		ents = ents[:len(out)]
+	}
+	return ents
 }
