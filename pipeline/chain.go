@@ -15,6 +15,11 @@ import (
 type Chain struct {
 	pipes  []*Pipeline
 	tables map[string]*Table
+	// itemIDs and fieldIDs tell whether any item has a
+	// processing_item_applied detection item or field name condition;
+	// without one, which items applied to which detection items and
+	// fields need not be recorded.
+	itemIDs, fieldIDs bool
 }
 
 // NewChain orders ps by priority (stable) and returns the chain. Nil
@@ -32,8 +37,32 @@ func NewChain(ps ...*Pipeline) *Chain {
 		for _, t := range p.Tables {
 			c.tables[t.Name] = t
 		}
+		for _, it := range p.items {
+			c.noteAppliedConds(it)
+		}
 	}
 	return c
+}
+
+// noteAppliedConds sets itemIDs and fieldIDs when it (or an item nested in
+// it) has processing_item_applied conditions on detection items or field
+// names.
+func (c *Chain) noteAppliedConds(it *item) {
+	for _, d := range it.det.all() {
+		if _, ok := d.(*appliedCond); ok {
+			c.itemIDs = true
+		}
+	}
+	for _, f := range it.field.all() {
+		if _, ok := f.(*appliedCond); ok {
+			c.fieldIDs = true
+		}
+	}
+	if n, ok := it.t.(*nest); ok {
+		for _, sub := range n.items {
+			c.noteAppliedConds(sub)
+		}
+	}
 }
 
 // Pipelines returns the chain's pipelines in application order.
@@ -220,7 +249,7 @@ func (s *applyState) matchFieldName(it *item, name string) bool {
 
 // markItem records that the current item applied to detection item d.
 func (s *applyState) markItem(d *ir.Item) {
-	if s.cur == nil || s.cur.id == "" {
+	if s.cur == nil || s.cur.id == "" || !s.chain.itemIDs {
 		return
 	}
 	s.itemApplied[itemID{d, s.cur.id}] = true

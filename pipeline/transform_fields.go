@@ -263,7 +263,7 @@ func (s *applyState) trackField(d *ir.Item, from string, to []string) {
 		tr.mapped = true
 		tr.by = append(tr.by, s.cur.label())
 	}
-	if s.cur.id != "" {
+	if s.cur.id != "" && s.chain.fieldIDs {
 		ids := s.fieldApplied[from]
 		for _, n := range to {
 			m := map[string]bool{s.cur.id: true}
