@@ -15,8 +15,9 @@ import (
 )
 
 // TestDeterministic converts the example rules, and the SigmaHQ corpus
-// when it is present, for every target with one worker and with four: the
-// outputs (texts, refusals and errors, in order) must be byte-identical.
+// when it is present, for every target with one worker and with four, and
+// with four and ReleaseRules: the outputs (texts, refusals and errors, in
+// order) must be byte-identical.
 func TestDeterministic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("converts the corpus")
@@ -35,8 +36,8 @@ func TestDeterministic(t *testing.T) {
 	reg := all.Default()
 	for _, target := range append(reg.Names(), IRTarget) {
 		t.Run(target, func(t *testing.T) {
-			render := func(workers int) string {
-				d, err := New(Options{Registry: reg, Target: target, Workers: workers, FS: fsys})
+			render := func(workers int, release bool) string {
+				d, err := New(Options{Registry: reg, Target: target, Workers: workers, FS: fsys, ReleaseRules: release})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -50,8 +51,12 @@ func TestDeterministic(t *testing.T) {
 				}
 				return b.String()
 			}
-			if render(1) != render(4) {
+			one := render(1, false)
+			if render(4, false) != one {
 				t.Errorf("-t %s: output differs between 1 and 4 workers", target)
+			}
+			if render(4, true) != one {
+				t.Errorf("-t %s: output differs with ReleaseRules", target)
 			}
 		})
 	}

@@ -45,6 +45,15 @@ type Options struct {
 	FS fs.FS
 	// Stdin is read for the path "-"; nil reads nothing.
 	Stdin io.Reader
+	// ReleaseRules converts each rule as soon as its file is parsed and
+	// then keeps only what correlations may need (the file's bytes, to
+	// parse a referenced rule again), instead of keeping every parsed
+	// rule until all files are read. Result.Output.Rule is then nil for
+	// formats that are not Combined. The results and their order are the
+	// same; memory and the garbage collector's work are lower. Runs whose
+	// inputs hold meta filter documents (not given with --filter) fall
+	// back to converting after all files are read.
+	ReleaseRules bool
 }
 
 // Driver converts Sigma files with one configuration. It is safe to call
@@ -150,6 +159,13 @@ type parsedFile struct {
 	// error belongs to the document in docErrs.
 	whole   bool
 	docErrs []ir.ErrorList // parallel to docs
+
+	// With Options.ReleaseRules: the file's contents, early results
+	// (parallel to docs; nil for documents converted in phase two), and
+	// whether the file holds meta filter documents.
+	src     []byte
+	early   []*Result
+	filters bool
 }
 
 // failed reports whether document n cannot be used.
@@ -205,22 +221,22 @@ func (d *Driver) Run(ctx context.Context, paths []string, emit func(*Result) err
 		workers = runtime.GOMAXPROCS(0)
 	}
 
-	// Phase one: read and parse every file, filters included.
-	inputs := append(d.collect(d.opts.Filters, true), d.collect(paths, false)...)
-	files := make([]*parsedFile, len(inputs))
-	// Reading files is mostly waiting for the disk: read with more
-	// goroutines than there are CPUs.
-	err := ordered(len(inputs), max(workers, 8), func(i int) *parsedFile {
-		return d.parse(inputs[i])
-	}, func(i int, pf *parsedFile) error {
-		files[i] = pf
-		return ctx.Err()
-	})
+	// Phase one: read and parse every file, filters included (with
+	// ReleaseRules, also convert the rules).
+	filterInputs := d.collect(d.opts.Filters, true)
+	inputs := append(filterInputs, d.collect(paths, false)...)
+	var files []*parsedFile
+	var err error
+	if d.opts.ReleaseRules {
+		files, err = d.parseAndConvert(ctx, workers, inputs, len(filterInputs))
+	} else {
+		files, err = d.parseAll(ctx, workers, inputs)
+	}
 	if err != nil {
 		return nil, err
 	}
 
-	// Phase two: convert every document.
+	// Phase two: convert every document not converted yet.
 	units, filters := d.plan(files)
 	idx := newIndex(files)
 	// Rules behind correlations are hidden only when the target can
@@ -230,11 +246,18 @@ func (d *Driver) Run(ctx context.Context, paths []string, emit func(*Result) err
 	if _, ok := d.backend.(backends.CorrelationConverter); ok {
 		hidden = idx.hidden(files)
 	}
+	if d.opts.ReleaseRules {
+		idx.restore(d, files)
+	}
 	sum := &Summary{Filters: len(filters)}
 	reasons := map[string]int{}
 	err = ordered(len(units), workers, func(i int) *Result {
-		r := d.convert(units[i], filters, idx)
-		if u := units[i]; u.doc != nil && hidden[u.doc] && r.Status == StatusOK && d.opts.Target != IRTarget {
+		u := units[i]
+		r := u.early()
+		if r == nil {
+			r = d.convert(u, filters, idx)
+		}
+		if u.doc != nil && hidden[u.doc] && r.Status == StatusOK && d.opts.Target != IRTarget {
 			// Converted (so that problems show) but not output.
 			r.Hidden, r.Output, r.Text = true, nil, ""
 		}
@@ -251,6 +274,20 @@ func (d *Driver) Run(ctx context.Context, paths []string, emit func(*Result) err
 	return sum, err
 }
 
+// parseAll reads and parses every input.
+func (d *Driver) parseAll(ctx context.Context, workers int, inputs []input) ([]*parsedFile, error) {
+	files := make([]*parsedFile, len(inputs))
+	// Reading files is mostly waiting for the disk: read with more
+	// goroutines than there are CPUs.
+	err := ordered(len(inputs), max(workers, 8), func(i int) *parsedFile {
+		return d.parse(inputs[i])
+	}, func(i int, pf *parsedFile) error {
+		files[i] = pf
+		return ctx.Err()
+	})
+	return files, err
+}
+
 // parse reads and parses one input.
 func (d *Driver) parse(in input) *parsedFile {
 	pf := &parsedFile{in: in}
@@ -259,10 +296,15 @@ func (d *Driver) parse(in input) *parsedFile {
 		pf.errs, pf.whole = ioError(in, err), true
 		return pf
 	}
-	pf.docs, pf.errs = parser.ParseFile(in.path, src)
+	d.parseSource(pf, src)
+	return pf
+}
+
+// parseSource parses src into pf.
+func (d *Driver) parseSource(pf *parsedFile, src []byte) {
+	pf.docs, pf.errs = parser.ParseFile(pf.in.path, src)
 	pf.errs.Sort()
 	pf.attribute()
-	return pf
 }
 
 // unit is one document (or one unparsable file) to convert.
@@ -273,6 +315,14 @@ type unit struct {
 	docs int         // rule and correlation documents in the file
 }
 
+// early returns the unit's result when it was converted in phase one.
+func (u unit) early() *Result {
+	if u.doc == nil || u.file.early == nil {
+		return nil
+	}
+	return u.file.early[u.n]
+}
+
 // plan lists the units of phase two in input order and gathers the meta
 // filters. A file whose errors cannot be pinned on single documents is one
 // failed unit (see parsedFile.attribute); otherwise a document with errors
@@ -281,26 +331,31 @@ func (d *Driver) plan(files []*parsedFile) ([]unit, []*ir.Filter) {
 	var units []unit
 	var filters []*ir.Filter
 	for _, pf := range files {
-		if pf.whole {
-			units = append(units, unit{file: pf})
-			continue
+		units, filters = d.fileUnits(pf, units, filters)
+	}
+	return units, filters
+}
+
+// fileUnits appends the units and the meta filters of one file.
+func (d *Driver) fileUnits(pf *parsedFile, units []unit, filters []*ir.Filter) ([]unit, []*ir.Filter) {
+	if pf.whole {
+		return append(units, unit{file: pf}), filters
+	}
+	docs := 0
+	for _, doc := range pf.docs {
+		if _, ok := doc.(*ir.Filter); !ok {
+			docs++
 		}
-		docs := 0
-		for _, doc := range pf.docs {
-			if _, ok := doc.(*ir.Filter); !ok {
-				docs++
-			}
+	}
+	for n, doc := range pf.docs {
+		f, isFilter := doc.(*ir.Filter)
+		if isFilter && !pf.failed(n) {
+			filters = append(filters, f)
 		}
-		for n, doc := range pf.docs {
-			f, isFilter := doc.(*ir.Filter)
-			if isFilter && !pf.failed(n) {
-				filters = append(filters, f)
-			}
-			// Filters are reported only as IR dumps; a rule in a
-			// --filter file is reported as a failure by convert.
-			if !isFilter || d.opts.Target == IRTarget || pf.failed(n) {
-				units = append(units, unit{file: pf, doc: doc, n: n, docs: docs})
-			}
+		// Filters are reported only as IR dumps; a rule in a
+		// --filter file is reported as a failure by convert.
+		if !isFilter || d.opts.Target == IRTarget || pf.failed(n) {
+			units = append(units, unit{file: pf, doc: doc, n: n, docs: docs})
 		}
 	}
 	return units, filters

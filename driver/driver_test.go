@@ -62,8 +62,26 @@ detection:
 `, title, title)
 }
 
-// runAll converts paths and renders every result on one line.
+// runAll converts paths and renders every result on one line. It runs
+// with and without Options.ReleaseRules and fails when the two differ.
 func runAll(t *testing.T, opts Options, paths ...string) ([]string, *Summary) {
+	t.Helper()
+	opts.ReleaseRules = false
+	got, sum := runOnce(t, opts, paths...)
+	opts.ReleaseRules = true
+	released, rsum := runOnce(t, opts, paths...)
+	if diff := cmp.Diff(got, released); diff != "" {
+		t.Errorf("results with ReleaseRules differ (-without +with):\n%s", diff)
+	}
+	sum.Elapsed, rsum.Elapsed = 0, 0
+	if diff := cmp.Diff(sum, rsum); diff != "" {
+		t.Errorf("summary with ReleaseRules differs (-without +with):\n%s", diff)
+	}
+	return got, sum
+}
+
+// runOnce converts paths and renders every result on one line.
+func runOnce(t *testing.T, opts Options, paths ...string) ([]string, *Summary) {
 	t.Helper()
 	d, err := New(opts)
 	if err != nil {
@@ -176,10 +194,12 @@ detection:
 }
 
 func TestStdin(t *testing.T) {
-	opts := Options{Registry: backends.NewRegistry(fake{}), Target: "fake", Stdin: strings.NewReader(rule("gamma"))}
-	got, _ := runAll(t, opts, "-")
-	if diff := cmp.Diff([]string{"-#0 rule converted: query gamma"}, got); diff != "" {
-		t.Errorf("stdin (-want +got):\n%s", diff)
+	for _, release := range []bool{false, true} {
+		opts := Options{Registry: backends.NewRegistry(fake{}), Target: "fake", Stdin: strings.NewReader(rule("gamma")), ReleaseRules: release}
+		got, _ := runOnce(t, opts, "-")
+		if diff := cmp.Diff([]string{"-#0 rule converted: query gamma"}, got); diff != "" {
+			t.Errorf("stdin, ReleaseRules %v (-want +got):\n%s", release, diff)
+		}
 	}
 }
 

@@ -99,6 +99,9 @@ func runConvert(e *env, o *convertOptions, args []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
+	// convert needs a result's rule only to bundle it (Combined formats,
+	// for which the driver keeps it): let the driver release the IR.
+	opts.ReleaseRules = true
 	d, err := driver.New(opts)
 	if err != nil {
 		return usageErr(err)
