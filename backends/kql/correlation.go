@@ -20,6 +20,7 @@ const (
 	colStep   = "sigconv_step"   // a temporal_ordered entry's step, to order equal times
 	colStart  = "sigconv_start"  // the time of a hit's first entry
 	colHit    = "sigconv_hit"    // a sliding window ending at the entry meets the condition
+	colBefore = "sigconv_before" // the time of the group's previous entry
 )
 
 // WarnStaticWindow is the warning ID of correlation queries that count in

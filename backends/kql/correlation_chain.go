@@ -140,12 +140,6 @@ func (q *corrQuery) correlation(in *backends.CorrelationInput, carry []string, t
 		return "", "", backends.Unsupported(c.Pos, Name, "chained correlation",
 			"its hits are decided when a window ends (an lt / lte condition), so they carry no event fields, and the outer correlation reads %s, which is not one of its group-by fields", strings.Join(carry, ", "))
 	}
-	for _, r := range refs {
-		if r.sub != nil && r.sub.Correlation.Type == ir.TemporalOrdered && countsHits(c.Type) {
-			q.warn(backends.Warning{Pos: r.pos, ID: WarnSequenceHits, Approximate: true,
-				Msg: fmt.Sprintf("every event completing a sequence of %s is a hit, while the evaluator reports one hit when the sequence becomes complete, so the %s of these hits can be higher", r.name, c.Type)})
-		}
-	}
 	if c.Type == ir.TemporalOrdered {
 		return q.ordered(in, refs, carry)
 	}
@@ -192,21 +186,6 @@ func distinctRefs(refs []corrRef) []corrRef {
 		}
 	}
 	return out
-}
-
-// WarnSequenceHits is the warning ID of a correlation that counts or sums
-// the hits of a chained temporal_ordered correlation: the scan reports
-// every event completing a sequence.
-const WarnSequenceHits = "chained-sequence-hits"
-
-// countsHits tells whether a correlation type's value depends on how many
-// entries there are (not only on which rules or values occur).
-func countsHits(t ir.CorrelationType) bool {
-	switch t {
-	case ir.EventCount, ir.ValueSum, ir.ValueAvg, ir.ValuePercentile, ir.ValueMedian:
-		return true
-	}
-	return false
 }
 
 // upperBound tells whether c's condition has an lt or lte bound: the

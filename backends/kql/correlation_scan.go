@@ -39,13 +39,15 @@ func (q *corrQuery) ordered(in *backends.CorrelationInput, refs []corrRef, carry
 		return "", "", err
 	}
 	steps := refs[:n]
-	// One let per distinct reference, ranked by its last step.
-	var distinct []corrRef
+	// One let per distinct reference, ranked by its last step; references
+	// beyond the steps a condition asks for match no step, but their
+	// entries still end windows (rising edges, below).
+	distinct := distinctRefs(refs)
 	rank := map[string]int{}
+	for _, r := range distinct {
+		rank[r.name] = 0
+	}
 	for i, r := range steps {
-		if _, ok := rank[r.name]; !ok {
-			distinct = append(distinct, r)
-		}
 		rank[r.name] = i + 1
 	}
 	for i := 1; i < n; i++ {
@@ -78,6 +80,15 @@ func (q *corrQuery) ordered(in *backends.CorrelationInput, refs []corrRef, carry
 		keys = append(keys, colStep+" desc")
 	}
 	b.WriteString("\n| sort by " + strings.Join(keys, ", "))
+	var same, samePrev []string
+	for _, g := range c.GroupBy {
+		same = append(same, fmt.Sprintf("%s == prev(%s)", ident(g), ident(g)))
+	}
+	before := fmt.Sprintf("prev(%s)", ident(tc))
+	if len(same) > 0 {
+		before = fmt.Sprintf("iff(%s, %s, datetime(null))", strings.Join(same, " and "), before)
+	}
+	fmt.Fprintf(&b, "\n| extend %s = %s", colBefore, before)
 	fmt.Fprintf(&b, "\n| scan declare (%s: datetime) with (", colStart)
 	span := timespan(c.Timespan)
 	for k := 1; k <= n; k++ {
@@ -116,6 +127,14 @@ func (q *corrQuery) ordered(in *backends.CorrelationInput, refs []corrRef, carry
 		b.WriteString(";")
 	}
 	b.WriteString("\n)")
+	// Rising edge: the sequence was complete for every entry since the
+	// group's previous completion when the entry before this one is
+	// still within the timespan of that completion's start (starts only
+	// grow), and then this completion is no new hit.
+	samePrev = append(samePrev, same...)
+	samePrev = append(samePrev, fmt.Sprintf("isnotnull(%s) and isnotnull(prev(%s))", colBefore, colStart),
+		fmt.Sprintf("%s - prev(%s) <= %s", colBefore, colStart, span))
+	fmt.Fprintf(&b, "\n| where not(%s)\n| project-away %s", strings.Join(samePrev, " and "), colBefore)
 	return b.String(), tc, nil
 }
 

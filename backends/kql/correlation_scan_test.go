@@ -19,11 +19,9 @@ type scanRow struct {
 	rank  int // sigconv_step
 }
 
-// simulateScan runs Kusto's scan operator as documented (matching logic,
-// checks 1 and 2, steps evaluated from last to first) over rows sorted the
-// way the generated query sorts them, with the step conditions the query
-// writes, and returns the events output by the last step.
-func simulateScan(rows []scanRow, seq []string, span int) []int {
+// sortRows sorts rows the way the generated query does: group, time,
+// descending step.
+func sortRows(rows []scanRow) []scanRow {
 	rows = slices.Clone(rows)
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
@@ -35,6 +33,18 @@ func simulateScan(rows []scanRow, seq []string, span int) []int {
 		}
 		return a.rank > b.rank
 	})
+	return rows
+}
+
+// scanOut is one row output by the last step: the index of the entry in
+// the sorted rows and the time of the sequence's first entry.
+type scanOut struct{ idx, start int }
+
+// simulateScan runs Kusto's scan operator as documented (matching logic,
+// checks 1 and 2, steps evaluated from last to first) over sorted rows,
+// with the step conditions the query writes, and returns the rows output
+// by the last step.
+func simulateScan(rows []scanRow, seq []string, span int) []scanOut {
 	n := len(seq)
 	// cond is step k's condition on r, with state holding the steps before.
 	cond := func(k int, r scanRow, state []scanRow) bool {
@@ -47,14 +57,14 @@ func simulateScan(rows []scanRow, seq []string, span int) []int {
 		return r.group == state[0].group && r.t-state[0].t <= span && (seq[k] != seq[k-1] || r.t > state[k-1].t)
 	}
 	states := make([][]scanRow, n) // state of step k: records of steps 0..k
-	var out []int
-	for _, r := range rows {
+	var out []scanOut
+	for i, r := range rows {
 		for k := n - 1; k >= 0; k-- {
 			if k > 0 && states[k-1] != nil && cond(k, r, states[k-1]) { // check 1
 				states[k] = append(slices.Clone(states[k-1]), r)
 				states[k-1] = nil
 				if k == n-1 {
-					out = append(out, r.event)
+					out = append(out, scanOut{i, states[k][0].t})
 				}
 				continue
 			}
@@ -65,12 +75,83 @@ func simulateScan(rows []scanRow, seq []string, span int) []int {
 					states[k][k] = r
 				}
 				if k == n-1 {
-					out = append(out, r.event)
+					out = append(out, scanOut{i, states[k][0].t})
 				}
 			}
 		}
 	}
 	return out
+}
+
+// risingEdges applies the query's filter after the scan: an output row is
+// a new hit unless the previous output row is of the same group and the
+// group's entry before this row is within span of that row's start.
+func risingEdges(rows []scanRow, outs []scanOut, span int) []int {
+	var hits []int
+	for j, o := range outs {
+		r := rows[o.idx]
+		if j > 0 && o.idx > 0 {
+			p, before := outs[j-1], rows[o.idx-1]
+			if rows[p.idx].group == r.group && before.group == r.group && before.t-p.start <= span {
+				continue
+			}
+		}
+		hits = append(hits, o.idx)
+	}
+	return hits
+}
+
+// evaluatorHits is the evaluator's rising edge by brute force over the
+// sorted rows: row i holds when rows 0..i hold a sequence of its group
+// starting within span before it; a hit is a row that holds while the
+// group's previous row does not.
+func evaluatorHits(rows []scanRow, seq []string, span int) []int {
+	holds := func(i int) bool {
+		r := rows[i]
+		for _, last := range rows[:i+1] {
+			if last.rule != seq[len(seq)-1] || last.group != r.group {
+				continue
+			}
+			used := map[int]bool{last.event: true}
+			if len(seq) == 1 {
+				if last.t >= r.t-span {
+					return true
+				}
+				continue
+			}
+			if prefixFrom(rows[:i+1], seq, last, r.t-span, 0, nil, used) {
+				return true
+			}
+		}
+		return false
+	}
+	var hits []int
+	for i := range rows {
+		if holds(i) && !(i > 0 && rows[i-1].group == rows[i].group && holds(i-1)) {
+			hits = append(hits, i)
+		}
+	}
+	return hits
+}
+
+// prefixFrom finds rows for steps k..n-2 after prev, all before last and
+// at or after minStart.
+func prefixFrom(rows []scanRow, seq []string, last scanRow, minStart, k int, prev *scanRow, used map[int]bool) bool {
+	if k == len(seq)-1 {
+		return true
+	}
+	for _, r := range rows {
+		if r.rule != seq[k] || used[r.event] || r.group != last.group || r.t >= last.t || r.t < minStart || (prev != nil && r.t <= prev.t) {
+			continue
+		}
+		used[r.event] = true
+		ok := prefixFrom(rows, seq, last, minStart, k+1, &r, used)
+		delete(used, r.event)
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // completions returns the events that end an ordered sequence, by brute
@@ -114,7 +195,9 @@ func prefix(rows []scanRow, seq []string, span int, last scanRow, k int, prev *s
 // random inputs: the documented scan logic with the generated sort order
 // and step conditions outputs exactly the events that complete an ordered
 // sequence (brute force), including equal times, events matching two rules
-// and a rule listed at adjacent steps.
+// and a rule listed at adjacent steps, and the rising-edge filter after it
+// keeps exactly the evaluator's hits (rows where the window ending there
+// holds a sequence and the one ending at the previous row does not).
 func TestScanSequences(t *testing.T) {
 	seqs := [][]string{{"a", "b"}, {"a", "b", "c"}, {"a", "b", "c", "d"}, {"a", "a"}, {"a", "a", "b"}, {"a", "b", "b"}, {"a", "a", "a"}, {"a", "b", "b", "c"}, {"a"}}
 	rng := rand.New(rand.NewSource(1))
@@ -137,10 +220,17 @@ func TestScanSequences(t *testing.T) {
 				}
 			}
 			rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
-			got := dedupe(simulateScan(rows, seq, 4))
-			want := dedupe(completions(rows, seq, 4))
-			if diff := cmp.Diff(want, got); diff != "" {
+			rows = sortRows(rows)
+			outs := simulateScan(rows, seq, 4)
+			var ends []int
+			for _, o := range outs {
+				ends = append(ends, rows[o.idx].event)
+			}
+			if diff := cmp.Diff(dedupe(completions(rows, seq, 4)), dedupe(ends)); diff != "" {
 				t.Fatalf("sequence %v, rows %+v: completing events (-brute force +scan):\n%s", seq, rows, diff)
+			}
+			if diff := cmp.Diff(evaluatorHits(rows, seq, 4), risingEdges(rows, outs, 4)); diff != "" {
+				t.Fatalf("sequence %v, rows %+v: hits (-evaluator +query):\n%s", seq, rows, diff)
 			}
 		}
 	}

@@ -94,11 +94,14 @@ let sigconv_r2 = Sec
 | extend sigconv_rule = "c", sigconv_time = TimeGenerated, sigconv_step = 3;
 union sigconv_r0, sigconv_r1, sigconv_r2
 | sort by User asc, Host asc, sigconv_time asc, sigconv_step desc
+| extend sigconv_before = iff(User == prev(User) and Host == prev(Host), prev(sigconv_time), datetime(null))
 | scan declare (sigconv_start: datetime) with (
     step s1 output=none: sigconv_rule == "a";
     step s2 output=none: sigconv_rule == "b" and User == s1.User and Host == s1.Host and sigconv_time - s1.sigconv_time <= 10m;
     step s3: sigconv_rule == "c" and User == s1.User and Host == s1.Host and sigconv_time - s1.sigconv_time <= 10m => sigconv_start = s1.sigconv_time;
-)`,
+)
+| where not(User == prev(User) and Host == prev(Host) and isnotnull(sigconv_before) and isnotnull(prev(sigconv_start)) and sigconv_before - prev(sigconv_start) <= 10m)
+| project-away sigconv_before`,
 }, {
 	name: "temporal_ordered condition asks for a leading part",
 	docs: `title: Seq
@@ -110,12 +113,18 @@ correlation: {type: temporal_ordered, rules: [a, b, c], group-by: [User], timesp
 let sigconv_r1 = Sec
 | where EventID == 2
 | extend sigconv_rule = "b", sigconv_time = TimeGenerated, sigconv_step = 2;
-union sigconv_r0, sigconv_r1
+let sigconv_r2 = Sec
+| where EventID == 3
+| extend sigconv_rule = "c", sigconv_time = TimeGenerated, sigconv_step = 0;
+union sigconv_r0, sigconv_r1, sigconv_r2
 | sort by User asc, sigconv_time asc, sigconv_step desc
+| extend sigconv_before = iff(User == prev(User), prev(sigconv_time), datetime(null))
 | scan declare (sigconv_start: datetime) with (
     step s1 output=none: sigconv_rule == "a";
     step s2: sigconv_rule == "b" and User == s1.User and sigconv_time - s1.sigconv_time <= 1h => sigconv_start = s1.sigconv_time;
-)`,
+)
+| where not(User == prev(User) and isnotnull(sigconv_before) and isnotnull(prev(sigconv_start)) and sigconv_before - prev(sigconv_start) <= 1h)
+| project-away sigconv_before`,
 }, {
 	name: "temporal_ordered one rule twice",
 	docs: `title: Seq
@@ -124,10 +133,13 @@ correlation: {type: temporal_ordered, rules: [a, a], group-by: [Host], timespan:
 	want: `Sec
 | where EventID == 1
 | sort by Host asc, TimeGenerated asc
+| extend sigconv_before = iff(Host == prev(Host), prev(TimeGenerated), datetime(null))
 | scan declare (sigconv_start: datetime) with (
     step s1 output=none: true;
     step s2: Host == s1.Host and TimeGenerated - s1.TimeGenerated <= 5m and TimeGenerated > s1.TimeGenerated => sigconv_start = s1.TimeGenerated;
-)`,
+)
+| where not(Host == prev(Host) and isnotnull(sigconv_before) and isnotnull(prev(sigconv_start)) and sigconv_before - prev(sigconv_start) <= 5m)
+| project-away sigconv_before`,
 }, {
 	name: "temporal_ordered rule recurring after another",
 	docs: `title: Seq
@@ -243,10 +255,13 @@ let sigconv_r1 = Sec
 | extend sigconv_rule = "b", sigconv_time = TimeGenerated, sigconv_step = 2, host = Host;
 union sigconv_c0, sigconv_r1
 | sort by host asc, sigconv_time asc, sigconv_step desc
+| extend sigconv_before = iff(host == prev(host), prev(sigconv_time), datetime(null))
 | scan declare (sigconv_start: datetime) with (
     step s1 output=none: sigconv_rule == "many_a";
     step s2: sigconv_rule == "b" and host == s1.host and sigconv_time - s1.sigconv_time <= 1h => sigconv_start = s1.sigconv_time;
-)`,
+)
+| where not(host == prev(host) and isnotnull(sigconv_before) and isnotnull(prev(sigconv_start)) and sigconv_before - prev(sigconv_start) <= 1h)
+| project-away sigconv_before`,
 }, {
 	name: "chain of two levels carrying a field of the event completing the sequence",
 	docs: `title: Many A
@@ -273,10 +288,13 @@ let sigconv_r1 = Sec
 | extend sigconv_rule = "b", sigconv_time = TimeGenerated, sigconv_step = 2;
 let sigconv_c2 = union sigconv_c0, sigconv_r1
 | sort by Host asc, sigconv_time asc, sigconv_step desc
+| extend sigconv_before = iff(Host == prev(Host), prev(sigconv_time), datetime(null))
 | scan declare (sigconv_start: datetime) with (
     step s1 output=none: sigconv_rule == "many_a";
     step s2: sigconv_rule == "b" and Host == s1.Host and sigconv_time - s1.sigconv_time <= 1h => sigconv_start = s1.sigconv_time;
 )
+| where not(Host == prev(Host) and isnotnull(sigconv_before) and isnotnull(prev(sigconv_start)) and sigconv_before - prev(sigconv_start) <= 1h)
+| project-away sigconv_before
 | project sigconv_rule = "a_then_b", sigconv_time, User, Host;
 sigconv_c2
 | summarize sigconv_value = array_length(make_set_if(Host, isnotempty(tostring(Host)))) by bin(sigconv_time, 1d), User
@@ -298,10 +316,13 @@ let sigconv_r1 = Sec
 | extend sigconv_rule = "b", sigconv_time = TimeGenerated, sigconv_step = 2;
 let sigconv_c2 = union sigconv_r0, sigconv_r1
 | sort by Host asc, sigconv_time asc, sigconv_step desc
+| extend sigconv_before = iff(Host == prev(Host), prev(sigconv_time), datetime(null))
 | scan declare (sigconv_start: datetime) with (
     step s1 output=none: sigconv_rule == "a";
     step s2: sigconv_rule == "b" and Host == s1.Host and sigconv_time - s1.sigconv_time <= 1h => sigconv_start = s1.sigconv_time;
 )
+| where not(Host == prev(Host) and isnotnull(sigconv_before) and isnotnull(prev(sigconv_start)) and sigconv_before - prev(sigconv_start) <= 1h)
+| project-away sigconv_before
 | project sigconv_rule = "a_then_b", sigconv_time, Host;
 sigconv_c2
 | sort by Host asc, sigconv_time asc
@@ -309,7 +330,7 @@ sigconv_c2
 | extend sigconv_hit = isnotnull(sigconv_start) and sigconv_time - sigconv_start <= 1d
 | where sigconv_hit and not(prev(sigconv_hit, 1, false) and Host == prev(Host))
 | project-away sigconv_hit`,
-	warnings: []string{WarnSequenceHits},
+	warnings: []string{},
 }, {
 	name: "chain: inner decided at window end carries no event field",
 	docs: `title: Few A
