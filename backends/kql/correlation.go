@@ -37,14 +37,16 @@ const WarnPercentileEstimate = "percentile-estimate"
 // correlation — the events of each referenced rule and the hits of each
 // referenced (chained) correlation — are one `let` each, marked with the
 // reference's name, and unioned; a single referenced rule is used as it
-// is. Then:
+// is. Then, one row per hit:
 //
 //   - temporal_ordered: a scan over the entries sorted by group and time
 //     finds the rules in order within the timespan (correlation_scan.go);
-//   - the other types: `summarize` of the aggregate by fixed time buckets
-//     of the timespan (bin) and the group-by fields, then the condition.
-//     Buckets are fixed while a Sigma window slides, so these queries carry
-//     the approximate warning static-time-window.
+//   - event_count and temporal with a gt / gte threshold (or none):
+//     sliding windows ending at each entry (correlation_window.go);
+//   - the rest: `summarize` of the aggregate by fixed time buckets of the
+//     timespan (bin) and the group-by fields, then the condition. Buckets
+//     are fixed while a Sigma window slides, so these queries carry the
+//     approximate warning static-time-window.
 //
 // A chained correlation becomes a `let` yielding one row per hit
 // (correlation_chain.go), at any depth.

@@ -126,10 +126,12 @@ func aliasField(c *ir.Correlation, name string, r corrRef) string {
 }
 
 // correlation renders correlation in over its entries and returns the
-// query text (referring to q's lets) and the time column of its rows. A
-// top-level correlation keeps its established output; a chained one
-// (top false) yields one row per hit with its time, its group-by columns
-// and the carry fields an outer correlation reads.
+// query text (referring to q's lets) and the time column of its rows:
+// temporal_ordered with a scan (ordered), event_count and temporal with
+// growing thresholds over sliding windows (sliding), the rest in fixed
+// buckets (summarized). Every row is a hit; a chained correlation's rows
+// (top false) also hold its time and the carry fields an outer
+// correlation reads.
 func (q *corrQuery) correlation(in *backends.CorrelationInput, carry []string, top bool) (string, string, error) {
 	c := in.Correlation
 	refs, err := corrRefs(in)
