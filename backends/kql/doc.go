@@ -9,4 +9,9 @@
 // unknown column of a known table is refused. Constructs KQL cannot express
 // exactly are refused with a backends.UnsupportedError. See docs/kql.md for
 // the translation table.
+//
+// Correlation rules (ConvertCorrelation) become one query over the
+// referenced rules' events: sliding windows (prev, scan) for event_count and
+// temporal thresholds, a scan for temporal_ordered, fixed time buckets for
+// the other conditions, and a let sub-query per chained correlation.
 package kql
