@@ -452,7 +452,11 @@ func (c *compiler) regex(v *ir.String, f ir.RegexFlags) []matcher {
 		c.errs.Add(v.Pos, ir.CodeInvalidRegex, "invalid regular expression %q: %v", v.Raw, err)
 		return nil
 	}
-	return []matcher{&reMatcher{re: re}}
+	m := &reMatcher{re: re}
+	if lits := reRareLiterals(src); len(lits) <= maxReGuard {
+		m.guard = lits
+	}
+	return []matcher{m}
 }
 
 func (c *compiler) cidr(v *ir.String) []matcher {

@@ -2,7 +2,10 @@ package eval
 
 import (
 	"math"
+	"slices"
 	"unicode/utf8"
+
+	"github.com/sigconv/sigconv/ir"
 )
 
 // The pre-filter. Every rule gets, when possible, an anchor: a set of
@@ -14,7 +17,11 @@ import (
 //   - num: the numeric value equals an integer (EventID: 4688);
 //   - gram: the folded text contains a 4-byte string taken from the
 //     rarest part of a literal the value must contain (contains,
-//     startswith, endswith and wildcard patterns).
+//     startswith, endswith and wildcard patterns);
+//   - byte: the folded text contains a byte, the rarest of a literal of
+//     under 4 bytes the value must contain (see byteCost), when that is
+//     not a letter, digit or common punctuation ('^', '~', bytes of
+//     non-ASCII characters).
 //
 // Anchors are derived from the condition: an AND needs the anchor of one
 // operand (the cheapest), an OR the union of all operands' anchors, a NOT
@@ -33,6 +40,7 @@ const (
 	atomExact atomKind = iota
 	atomNum
 	atomGram
+	atomByte
 )
 
 // atom is one pre-filter fact.
@@ -41,13 +49,14 @@ type atom struct {
 	field int32
 	text  string // atomExact: folded text; atomGram: the literal the gram is taken from
 	num   int64  // atomNum
-	gram  uint32 // atomGram: chosen 4-byte window, big-endian
+	gram  uint32 // atomGram: chosen 4-byte window, big-endian; atomByte: the byte
 }
 
 const (
 	flagExact uint8 = 1 << iota
 	flagNum
 	flagGram
+	flagByte
 )
 
 const bloomBits = 20
@@ -77,6 +86,13 @@ type index struct {
 	num   map[numKey][]int32
 	grams map[uint64][]int32 // field<<32 | gram
 	bloom []uint64
+	bytes [][]byteAtoms // per field id: the rules anchored on each byte
+}
+
+// byteAtoms are the rules anchored on one byte of one field.
+type byteAtoms struct {
+	b     byte
+	rules []int32
 }
 
 func gramHash(field int32, g uint32) uint32 {
@@ -123,6 +139,7 @@ func (e *Engine) buildIndex() {
 	x.num = map[numKey][]int32{}
 	x.grams = map[uint64][]int32{}
 	x.bloom = make([]uint64, (1<<bloomBits)/64)
+	x.bytes = make([][]byteAtoms, len(e.fieldNames))
 	for ri, r := range e.rules {
 		parts, _, ok := b.node(r.cond)
 		if !ok || len(parts) == 0 {
@@ -155,9 +172,23 @@ func (e *Engine) buildIndex() {
 				x.flags[a.field] |= flagGram
 				h := gramHash(a.field, a.gram)
 				x.bloom[h/64] |= 1 << (h % 64)
+			case atomByte:
+				x.addByte(a.field, byte(a.gram), rid)
 			}
 		}
 	}
+}
+
+func (x *index) addByte(field int32, b byte, rule int32) {
+	x.flags[field] |= flagByte
+	l := x.bytes[field]
+	for i := range l {
+		if l[i].b == b {
+			l[i].rules = appendOnce(l[i].rules, rule)
+			return
+		}
+	}
+	x.bytes[field] = append(l, byteAtoms{b: b, rules: []int32{rule}})
 }
 
 func appendOnce(s []int32, v int32) []int32 {
@@ -333,6 +364,9 @@ func (b *anchorBuilder) union(n int, get func(int) ([]atom, float64, bool)) ([]a
 		if !ok {
 			return nil, 0, false
 		}
+		if len(atoms) == 1 && atoms[0].kind == atomByte && slices.Contains(all, atoms[0]) {
+			continue // the same fact again costs nothing more
+		}
 		all = append(all, atoms...)
 		total += cost
 	}
@@ -375,7 +409,13 @@ func (b *anchorBuilder) matcher(field int32, m matcher) ([]atom, float64, bool) 
 		return b.pattern(field, m.p)
 	case *numEq:
 		if m.v == math.Trunc(m.v) && math.Abs(m.v) < 1e15 {
-			return []atom{{kind: atomNum, field: field, num: int64(m.v)}}, 0.2, true
+			cost := 0.2
+			if field == eventIDField {
+				// Routing already sorts Windows events by EventID:
+				// within a route such an atom nearly always holds.
+				cost = 0.9
+			}
+			return []atom{{kind: atomNum, field: field, num: int64(m.v)}}, cost, true
 		}
 	case *boolEq:
 		text := "false"
@@ -388,11 +428,13 @@ func (b *anchorBuilder) matcher(field int32, m matcher) ([]atom, float64, bool) 
 	case *litSet:
 		return b.union(len(m.pats), func(i int) ([]atom, float64, bool) { return b.pattern(field, m.pats[i]) })
 	case *reMatcher:
-		lits := reLiterals(m.re.String(), 4)
-		if lits == nil {
-			return nil, 0, false
+		if lits := reLiterals(m.re.String(), 4); lits != nil {
+			return b.union(len(lits), func(i int) ([]atom, float64, bool) { return b.gram(field, lits[i]) })
 		}
-		return b.union(len(lits), func(i int) ([]atom, float64, bool) { return b.gram(field, lits[i]) })
+		if lits := m.guard; lits != nil {
+			return b.union(len(lits), func(i int) ([]atom, float64, bool) { return b.byteAtom(field, lits[i:i+1]) })
+		}
+		return nil, 0, false
 	}
 	return nil, 0, false
 }
@@ -410,7 +452,32 @@ func (b *anchorBuilder) pattern(field int32, p *pattern) ([]atom, float64, bool)
 	if p.cased {
 		lit = fold(lit)
 	}
-	return b.gram(field, lit)
+	if len(lit) >= 4 {
+		return b.gram(field, lit)
+	}
+	// Only short literals: the rarest byte of any of them.
+	var lits []string
+	for _, t := range p.toks {
+		if t.kind == ir.PartLit {
+			lits = append(lits, t.text)
+		}
+	}
+	return b.byteAtom(field, lits)
+}
+
+// byteAtom returns the byte atom of the rarest byte of the folded
+// literals, unless that byte is common.
+func (b *anchorBuilder) byteAtom(field int32, lits []string) ([]atom, float64, bool) {
+	best, bestCost := byte(0), 1.0
+	for _, l := range lits {
+		if c, cost := rarestByte(fold(l)); cost < bestCost {
+			best, bestCost = c, cost
+		}
+	}
+	if bestCost >= 1 {
+		return nil, 0, false
+	}
+	return []atom{{kind: atomByte, field: field, gram: uint32(best)}}, bestCost, true
 }
 
 // gram returns the gram atom of a folded literal: its rarest window.
@@ -448,6 +515,9 @@ func (x *index) hits(c *ctx, rt *Route) {
 				if n, ok := numValue(f); ok && n == math.Trunc(n) && math.Abs(n) < 1e15 {
 					c.addCands(rt, x.num[numKey{id, int64(n)}])
 				}
+			}
+			if fl&flagByte != 0 {
+				x.scanBytes(c, rt, id, c.folded(i))
 			}
 			switch {
 			case fl&flagExact != 0:
@@ -527,6 +597,20 @@ func (x *index) scan(c *ctx, rt *Route, id int32, v string) {
 		h := gramHash(id, g)
 		if x.bloom[h/64]&(1<<(h%64)) != 0 {
 			c.addCands(rt, x.grams[uint64(uint32(id))<<32|uint64(g)])
+		}
+	}
+}
+
+// scanBytes adds the rules anchored on a byte of field id that folded
+// text v contains.
+func (x *index) scanBytes(c *ctx, rt *Route, id int32, v string) {
+	var seen [4]uint64
+	for i := 0; i < len(v); i++ {
+		seen[v[i]/64] |= 1 << (v[i] % 64)
+	}
+	for _, a := range x.bytes[id] {
+		if seen[a.b/64]&(1<<(a.b%64)) != 0 {
+			c.addCands(rt, a.rules)
 		}
 	}
 }

@@ -113,11 +113,36 @@ func compareNum(op ir.Op, a, b float64) bool {
 func (m *numCmp) String() string { return m.op.String() + " " + formatNum(m.v) }
 
 // reMatcher is an unanchored regular-expression search on the raw text.
-type reMatcher struct{ re *regexp.Regexp }
+type reMatcher struct {
+	re *regexp.Regexp
+	// guard holds folded literals of which every match contains one
+	// (reRareLiterals): a value whose folded text contains none cannot
+	// match, which is cheaper to find out than running the expression.
+	guard []string
+}
+
+// maxReGuard is the most literals a regular expression's guard checks.
+const maxReGuard = 8
 
 func (m *reMatcher) match(c *ctx, i int32) bool {
 	f := &c.ev.Fields[i]
-	return f.hasText() && m.re.MatchString(f.Text)
+	if !f.hasText() {
+		return false
+	}
+	if m.guard != nil {
+		v := c.folded(i)
+		found := false
+		for _, l := range m.guard {
+			if strings.Contains(v, l) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return m.re.MatchString(f.Text)
 }
 
 func (m *reMatcher) String() string { return "re " + strconv.Quote(m.re.String()) }

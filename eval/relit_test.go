@@ -27,3 +27,24 @@ func TestReLiterals(t *testing.T) {
 		}
 	}
 }
+
+func TestReRareLiterals(t *testing.T) {
+	tests := []struct {
+		re   string
+		want []string
+	}{
+		{"\\w+`(?:\\w+|-|.)`[\\w+|\\s]", []string{"`"}},
+		{`"(?:\{\d\})+"\s*-f`, []string{`"`}},
+		{`(?i)\$\{` + "`?e`?n", []string{"${"}},
+		{`\s-\s*<`, []string{"<"}},
+		{`arp\s+-a`, []string{"arp"}},
+		{`ab|cd`, []string{"ab", "cd"}},
+		{`\w+`, nil},
+		{"x\uFFFDy", nil},
+	}
+	for _, tc := range tests {
+		if diff := cmp.Diff(tc.want, reRareLiterals(tc.re)); diff != "" {
+			t.Errorf("%s (-want +got)\n%s", tc.re, diff)
+		}
+	}
+}
