@@ -39,12 +39,13 @@ func Parse(src []byte) (docs []*yaml.Node, ok bool) {
 		return nil, false
 	}
 	p := &parser{s: string(src), line: 1, ascii: ascii}
-	// Sigma rules hold about 1.6 nodes per line; the first slabs are sized
-	// for 1.5 and later ones are small, which keeps both the number of
-	// allocations and the unused tail low.
-	est := bytes.Count(src, []byte{'\n'})*3/2 + 4
-	p.nodes = make([]yaml.Node, 0, est)
-	p.ptrs = make([]*yaml.Node, 0, est)
+	// Sigma rules hold 1.5 to 1.9 nodes per line (median 1.74): the first
+	// slab is sized for the median and a slab that runs out is followed by
+	// one sized for the lines left, which keeps both the number of
+	// allocations and the unused tails low.
+	p.lines = bytes.Count(src, []byte{'\n'}) + 1
+	p.nodes = make([]yaml.Node, 0, p.lines*7/4+4)
+	p.ptrs = make([]*yaml.Node, 0, p.lines*7/4+4)
 	defer func() {
 		if r := recover(); r != nil {
 			if _, is := r.(fallback); !is {
@@ -102,6 +103,7 @@ type parser struct {
 	ls    int    // offset where that line starts
 	ascii bool   // s is all ASCII
 	depth int    // nesting of collections being parsed
+	lines int    // number of lines in s
 
 	nodes []yaml.Node  // slab the nodes are taken from
 	kids  []*yaml.Node // children of the collections being parsed
@@ -124,7 +126,7 @@ func (p *parser) col(off int) int {
 // current line.
 func (p *parser) newNode(kind yaml.Kind, tag string, off int) *yaml.Node {
 	if len(p.nodes) == cap(p.nodes) {
-		p.nodes = make([]yaml.Node, 0, 32)
+		p.nodes = make([]yaml.Node, 0, 2*(p.lines-p.line)+16)
 	}
 	p.nodes = p.nodes[:len(p.nodes)+1]
 	n := &p.nodes[len(p.nodes)-1]
@@ -146,7 +148,7 @@ func (p *parser) finish(n *yaml.Node, mark int) {
 		return
 	}
 	if len(p.ptrs)+len(k) > cap(p.ptrs) {
-		p.ptrs = make([]*yaml.Node, 0, max(64, len(k)))
+		p.ptrs = make([]*yaml.Node, 0, max(2*(p.lines-p.line)+16, len(k)))
 	}
 	start := len(p.ptrs)
 	p.ptrs = append(p.ptrs, k...)

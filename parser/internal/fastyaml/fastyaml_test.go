@@ -247,3 +247,25 @@ func TestCheckText(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveTag compares resolveTag with the tag yaml.v3 gives the same
+// plain scalar.
+func TestResolveTag(t *testing.T) {
+	for _, v := range []string{
+		"a", "true", "True", "TRUE", "tRue", "yes", "No", "on", "off", "~", "null", "Null", "NULL", "nULL",
+		".inf", ".Inf", "+.INF", "-.inf", ".nan", ".NaN", ".5", ".", "..", ".e3", ".5e3", "0", "-0", "+1", "007", "08", "0x1F",
+		"0X1f", "0o17", "0O17", "-0o17", "0b101", "-0b101", "0b2", "1_000", "1__0", "_1", "1e3", "1E+3", "1.", "1.5.2",
+		"9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616", "-9223372036854775809",
+		"0x8000000000000000", "1:2", "1,000", "2020-01-02", "2020-1-2", "2020-01-02T03:04:05Z", "2020-01-02t03:04:05+01:00",
+		"2020-01-02 03:04:05", "2020-01-02 03:04:05.123", "2020-13-02", "2020-01-02T", "20200-01-02", "2020/01/02",
+		"<<", "<", "+", "-a", "+.5", "-.5e-3", "1e", "inf", "Infinity", "nan", "0x", "0o", "0b",
+	} {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte("- "+v+"\n"), &doc); err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		if want, got := doc.Content[0].Content[0].Tag, resolveTag(v); got != want {
+			t.Errorf("resolveTag(%q) = %s, yaml.v3: %s", v, got, want)
+		}
+	}
+}

@@ -139,6 +139,10 @@ var timestampLayouts = [...]string{
 	"2006-1-2",
 }
 
+// timestampSeparators holds the literal character between date and time in
+// each of timestampLayouts (0: none).
+var timestampSeparators = [...]byte{'T', 't', ' ', 0}
+
 // isTimestamp reports whether yaml.v3 resolves v as a timestamp: four
 // digits, a '-', and one of its layouts.
 func isTimestamp(v string) bool {
@@ -150,7 +154,12 @@ func isTimestamp(v string) bool {
 			return false
 		}
 	}
-	for _, layout := range timestampLayouts {
+	for i, layout := range timestampLayouts {
+		// A layout with a literal separator cannot match a value
+		// without it; skipping it saves time.Parse's error allocation.
+		if sep := timestampSeparators[i]; sep != 0 && strings.IndexByte(v, sep) < 0 {
+			continue
+		}
 		if _, err := time.Parse(layout, v); err == nil {
 			return true
 		}
