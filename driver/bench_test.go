@@ -14,7 +14,8 @@ import (
 // BenchmarkRun converts the SigmaHQ corpus (held in memory) for every target,
 // and parses it only ("parse-only", the reference the targets' costs add to),
 // with one worker and with GOMAXPROCS workers; compare the two for the
-// parallel speed-up. It skips when ../shared/sigma-rules is absent.
+// parallel speed-up. It runs with ReleaseRules, as sigconv convert does.
+// It skips when ../shared/sigma-rules is absent.
 func BenchmarkRun(b *testing.B) {
 	corpus := filepath.Join("..", "..", "shared", "sigma-rules", "rules")
 	if !isDirectory(corpus) {
@@ -30,7 +31,7 @@ func BenchmarkRun(b *testing.B) {
 				name = "parse-only"
 			}
 			b.Run(name+"/workers="+strconv.Itoa(workers), func(b *testing.B) {
-				d, err := New(Options{Registry: reg, Target: target, Workers: workers, FS: fsys})
+				d, err := New(Options{Registry: reg, Target: target, Workers: workers, FS: fsys, ReleaseRules: true})
 				if err != nil {
 					b.Fatal(err)
 				}

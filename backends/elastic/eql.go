@@ -193,6 +193,7 @@ func literalWildcards(parts []ir.StrPart) bool {
 
 func eqlWildcard(parts []ir.StrPart) string {
 	var b strings.Builder
+	b.Grow(patternLen(parts))
 	for _, p := range parts {
 		switch p.Kind {
 		case ir.PartLit:
@@ -210,6 +211,7 @@ func eqlWildcard(parts []ir.StrPart) string {
 // (\n \r \t \\ \") and \u{...} for other control characters.
 func eqlString(s string) string {
 	var b strings.Builder
+	b.Grow(len(s) + len(s)/4 + 2)
 	b.WriteByte('"')
 	for _, r := range s {
 		switch {

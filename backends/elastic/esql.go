@@ -227,6 +227,7 @@ func likePattern(parts []ir.StrPart, lowerCase bool) string {
 // \t \n \r \" \\; other characters stand for themselves.
 func esqlString(s string) string {
 	var b strings.Builder
+	b.Grow(len(s) + len(s)/4 + 2)
 	b.WriteByte('"')
 	for _, r := range s {
 		switch r {
@@ -263,8 +264,9 @@ func plainIdent(name string, dots bool) bool {
 	if name == "" {
 		return false
 	}
-	for _, part := range strings.Split(name, ".") {
-		if part == "" || !dots && part != name {
+	for rest := name; ; { // dotted components, without allocating
+		part, tail, more := strings.Cut(rest, ".")
+		if part == "" || !dots && more {
 			return false
 		}
 		for i := 0; i < len(part); i++ {
@@ -273,6 +275,10 @@ func plainIdent(name string, dots bool) bool {
 				return false
 			}
 		}
+		if !more {
+			break
+		}
+		rest = tail
 	}
 	return !isReservedWord(name)
 }

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sigconv/sigconv/backends/internal/lower"
 
@@ -83,7 +84,7 @@ func typeOf(tbl *pipeline.Table, field string) fieldType {
 // s can differ.
 func hasCase(s string) bool {
 	for _, r := range s {
-		if len(foldSet(r)) > 1 {
+		if _, n := foldSet(r); n > 1 {
 			return true
 		}
 	}
@@ -91,27 +92,38 @@ func hasCase(s string) bool {
 }
 
 // foldSet returns r with its lower, upper and title case forms, in
-// ascending order without duplicates. This per-character case mapping is
-// what Elasticsearch's case_insensitive option, TO_LOWER and EQL's ":"
-// use, so every Elastic language gets the same meaning of
-// "case-insensitive".
-func foldSet(r rune) []rune {
-	set := []rune{r}
-	for _, f := range []rune{unicode.ToLower(r), unicode.ToUpper(r), unicode.ToTitle(r)} {
+// ascending order without duplicates: the first n runes of set. This
+// per-character case mapping is what Elasticsearch's case_insensitive
+// option, TO_LOWER and EQL's ":" use, so every Elastic language gets the
+// same meaning of "case-insensitive". It is called for every character of
+// every case-insensitive value, so it does not allocate.
+func foldSet(r rune) (set [4]rune, n int) {
+	if r < utf8.RuneSelf {
+		switch {
+		case 'a' <= r && r <= 'z':
+			return [4]rune{r - 'a' + 'A', r}, 2
+		case 'A' <= r && r <= 'Z':
+			return [4]rune{r, r - 'A' + 'a'}, 2
+		}
+		return [4]rune{r}, 1
+	}
+	set[0], n = r, 1
+	for _, f := range [3]rune{unicode.ToLower(r), unicode.ToUpper(r), unicode.ToTitle(r)} {
 		dup := false
-		for _, x := range set {
+		for _, x := range set[:n] {
 			dup = dup || x == f
 		}
 		if !dup {
-			set = append(set, f)
+			set[n] = f
+			n++
 		}
 	}
-	for i := 1; i < len(set); i++ {
+	for i := 1; i < n; i++ {
 		for j := i; j > 0 && set[j] < set[j-1]; j-- {
 			set[j], set[j-1] = set[j-1], set[j]
 		}
 	}
-	return set
+	return set, n
 }
 
 // ipValue returns the address of a string predicate on an ip field. An ip

@@ -81,12 +81,18 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 // encoding/json (control characters, U+2028, invalid UTF-8).
 func appendString(b []byte, s string) ([]byte, error) {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+		if c := s[i]; c < 0x20 || c > 0x7e {
 			return appendStd(b, s)
 		}
 	}
+	// Printable ASCII: only " and \ are escaped, as encoding/json does.
 	b = append(b, '"')
-	b = append(b, s...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' {
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
 	return append(b, '"'), nil
 }
 

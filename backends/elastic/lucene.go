@@ -2,6 +2,7 @@ package elastic
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/backends/internal/lower"
@@ -190,9 +191,13 @@ const luceneReserved = `+-=&|><!(){}[]^"~*?:\/`
 // luceneEscape escapes every reserved character and whitespace of s with a
 // backslash so that it is one literal term.
 func luceneEscape(s string) string {
+	if strings.IndexFunc(s, luceneSpecial) < 0 && utf8.ValidString(s) {
+		return s // the common case: nothing to escape or replace
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	for _, r := range s {
-		if strings.ContainsRune(luceneReserved, r) || r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000' {
+		if luceneSpecial(r) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
@@ -200,10 +205,18 @@ func luceneEscape(s string) string {
 	return b.String()
 }
 
+// luceneSpecial reports whether luceneEscape escapes r.
+func luceneSpecial(r rune) bool {
+	return strings.ContainsRune(luceneReserved, r) || r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000'
+}
+
 // luceneQuote writes s as a quoted phrase: only " and \ are special inside
 // quotes. A quoted value is never read as a range (ES treats a leading > or
 // < of an unquoted term as a one-sided range even when escaped).
 func luceneQuote(s string) string {
+	if !strings.ContainsAny(s, "\"\\") && utf8.ValidString(s) {
+		return `"` + s + `"`
+	}
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range s {
@@ -244,6 +257,9 @@ func luceneField(name string) string { return luceneEscape(name) }
 // read by the query lexer as an escaped slash, so a trailing \\ is written
 // as the class [\\].
 func escapeSlash(re string) string {
+	if !strings.Contains(re, "/") && !strings.HasSuffix(re, "\\") && utf8.ValidString(re) {
+		return re // the common case: nothing to change
+	}
 	var b strings.Builder
 	esc := false
 	for _, r := range re {

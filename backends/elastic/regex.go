@@ -261,13 +261,13 @@ func isAlnum(c byte) bool {
 
 // writeFoldRune writes r matching every case variant of r.
 func writeFoldRune(b *strings.Builder, r rune) {
-	set := foldSet(r)
-	if len(set) == 1 {
+	set, n := foldSet(r)
+	if n == 1 {
 		writeRegexRune(b, r)
 		return
 	}
 	b.WriteByte('[')
-	for _, f := range set {
+	for _, f := range set[:n] {
 		writeRegexRune(b, f)
 	}
 	b.WriteByte(']')
@@ -326,6 +326,14 @@ func complement(ranges []rune) []rune {
 // keyword fields exactly.
 func patternRegex(parts []ir.StrPart, fold bool) string {
 	var b strings.Builder
+	size := 2
+	for _, p := range parts {
+		size += 2 + len(p.Text)
+	}
+	if fold {
+		size *= 4 // [aA] for every letter
+	}
+	b.Grow(size)
 	for _, p := range parts {
 		switch p.Kind {
 		case ir.PartLit:
@@ -346,6 +354,16 @@ func patternRegex(parts []ir.StrPart, fold bool) string {
 		return "()"
 	}
 	return b.String()
+}
+
+// patternLen is the length of a pattern written with one byte per
+// wildcard, for sizing builders.
+func patternLen(parts []ir.StrPart) int {
+	n := 0
+	for _, p := range parts {
+		n += 1 + len(p.Text)
+	}
+	return n
 }
 
 // predRegex returns the Lucene regular expression of a Regex predicate, or
