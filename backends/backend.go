@@ -3,6 +3,7 @@ package backends
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/sigconv/sigconv/ir"
 	"github.com/sigconv/sigconv/pipeline"
@@ -75,12 +76,25 @@ type CorrelationInput struct {
 	Options     Options             // command-line options
 }
 
+// Lookback is how far back in time a correlation's query reads events so
+// that its window can be complete: its timespan plus the longest lookback
+// among the correlations it refers to (an inner hit at the start of the
+// outer window needs events one inner timespan before it).
+func (in *CorrelationInput) Lookback() time.Duration {
+	var inner time.Duration
+	for _, ch := range in.Chained {
+		inner = max(inner, ch.Lookback())
+	}
+	return in.Correlation.Timespan.Duration + inner
+}
+
 // Output is the result of converting one rule.
 type Output struct {
-	Rule     ir.Document // the converted rule or correlation
-	Query    string      // the query text
-	Text     string      // the complete output for the format (e.g. a YAML analytic rule); "" means Query
-	Warnings []Warning   // approximations and notes
+	Rule     ir.Document   // the converted rule or correlation
+	Query    string        // the query text
+	Text     string        // the complete output for the format (e.g. a YAML analytic rule); "" means Query
+	Warnings []Warning     // approximations and notes
+	Lookback time.Duration // correlations: CorrelationInput.Lookback, which scheduled formats must cover; 0 for rules
 }
 
 // Fidelity classifies how exactly an output matches the rule's meaning.

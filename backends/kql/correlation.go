@@ -69,9 +69,9 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 	if len(q.lets) > 0 {
 		query = strings.Join(q.lets, "\n") + "\n" + body
 	}
-	out := &backends.Output{Rule: c, Query: query, Warnings: q.warns}
+	out := &backends.Output{Rule: c, Query: query, Warnings: q.warns, Lookback: in.Lookback()}
 	if in.Format == FormatSentinelRule {
-		text, err := sentinelRuleYAML(c, q.tables, query, in.Config)
+		text, err := sentinelRuleYAML(c, out.Lookback, q.tables, query, in.Config)
 		if err != nil {
 			return nil, err
 		}

@@ -67,7 +67,7 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 	out := &backends.Output{Rule: r, Query: query, Warnings: warns}
 	switch in.Format {
 	case FormatSentinelRule:
-		text, err := sentinelRuleYAML(r, []string{table.Name}, query, in.Config)
+		text, err := sentinelRuleYAML(r, 0, []string{table.Name}, query, in.Config)
 		if err != nil {
 			return nil, err
 		}

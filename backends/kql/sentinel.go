@@ -178,21 +178,20 @@ func isoDuration(d string) (string, error) {
 	return "P" + m[1] + "D", nil
 }
 
-// periodFor returns the query period for doc: the configured one, or a
-// correlation's timespan when that is longer (the query must look back
-// over a whole window), rounded up to whole minutes.
-func periodFor(configured string, doc ir.Document) string {
-	c, ok := doc.(*ir.Correlation)
-	if !ok {
+// periodFor returns the query period: the configured one, or a
+// correlation's lookback (its timespan, plus its inner correlations' for a
+// chain) when that is longer, rounded up to whole minutes.
+func periodFor(configured string, lookback time.Duration) string {
+	if lookback == 0 {
 		return configured
 	}
 	m := durationRE.FindStringSubmatch(configured)
 	n, _ := strconv.Atoi(m[1])
 	unit := map[string]time.Duration{"m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[m[2]]
-	if c.Timespan.Duration <= time.Duration(n)*unit {
+	if lookback <= time.Duration(n)*unit {
 		return configured
 	}
-	d := c.Timespan.Duration
+	d := lookback
 	switch {
 	case d%(24*time.Hour) == 0:
 		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
@@ -236,13 +235,13 @@ func yamlString(s string) string {
 
 // sentinelRuleYAML renders the Sentinel scheduled analytic rule YAML (the
 // format of the Azure-Sentinel repository's Detections folder).
-func sentinelRuleYAML(doc ir.Document, tables []string, query string, cfg backends.Config) (string, error) {
+func sentinelRuleYAML(doc ir.Document, lookback time.Duration, tables []string, query string, cfg backends.Config) (string, error) {
 	r := doc.Metadata()
 	s, err := readSettings(cfg)
 	if err != nil {
 		return "", backends.Unsupported(r.Pos, Name, "sentinel_rule format", "%v", err)
 	}
-	s.QueryPeriod = periodFor(s.QueryPeriod, doc)
+	s.QueryPeriod = periodFor(s.QueryPeriod, lookback)
 	tacts, techs := attack(r.Tags)
 	var b strings.Builder
 	w := func(k, v string) { fmt.Fprintf(&b, "%s: %s\n", k, v) }
@@ -360,7 +359,7 @@ func (b *Backend) Bundle(format string, cfg backends.Config, outs []*backends.Ou
 		}
 		m := o.Rule.Metadata()
 		id := ruleID(m)
-		period, _ := isoDuration(periodFor(s.QueryPeriod, o.Rule))
+		period, _ := isoDuration(periodFor(s.QueryPeriod, o.Lookback))
 		tacts, techs := attack(m.Tags)
 		var parents []string
 		seen := map[string]bool{}

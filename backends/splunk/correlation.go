@@ -77,7 +77,7 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 	if err != nil {
 		return nil, err
 	}
-	out := &backends.Output{Rule: c, Query: strings.Join(append(lines, agg...), "\n")}
+	out := &backends.Output{Rule: c, Query: strings.Join(append(lines, agg...), "\n"), Lookback: in.Lookback()}
 	if warn != nil {
 		out.Warnings = append(out.Warnings, *warn)
 	}

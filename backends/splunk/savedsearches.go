@@ -61,10 +61,11 @@ func (b *Backend) Bundle(format string, cfg backends.Config, outs []*backends.Ou
 		}
 		buf.WriteString("[" + name + "]\n")
 		earliest := "-15m"
-		if c, ok := out.Rule.(*ir.Correlation); ok {
-			// The search must see a whole correlation window before the
-			// last 15 minutes it is scheduled for.
-			earliest = "-" + strconv.FormatInt(int64(c.Timespan.Duration/time.Second)+15*60, 10) + "s"
+		if out.Lookback > 0 {
+			// The search must see a whole correlation window (and, for a
+			// chain, the inner windows before it) before the last 15
+			// minutes it is scheduled for.
+			earliest = "-" + strconv.FormatInt(int64(out.Lookback/time.Second)+15*60, 10) + "s"
 		}
 		for _, kv := range stanzaKeys(m, out.Query, earliest, layers) {
 			writeConfValue(&buf, kv.key, kv.val)
