@@ -1,6 +1,8 @@
 package elastic
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -161,4 +163,27 @@ func FuzzLuceneRegex(f *testing.F) {
 			t.Fatalf("query_string regexp of %q ends with a backslash", expr)
 		}
 	})
+}
+
+// TestIndentMatchesEncodingJSON checks indent against json.Indent, which
+// it replaces for speed.
+func TestIndentMatchesEncodingJSON(t *testing.T) {
+	for _, v := range []any{
+		obj{},
+		[]any{},
+		obj{{"query", obj{{"bool", obj{{"should", []any{obj{}, []any{}, "a{b}[c],d:e", `q"\`, 1, true}}}}}}},
+		obj{{"k", "\u2028<&>\n\t"}, {"e", []any{[]any{[]any{}}}}},
+	} {
+		compact, err := marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := json.Indent(&want, compact, "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got := indent(compact); got != want.String() {
+			t.Errorf("indent(%s) =\n%s\nwant\n%s", compact, got, want.String())
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 // obj is a JSON object whose keys keep their insertion order, so that
@@ -107,12 +108,58 @@ func appendStd(b []byte, v any) ([]byte, error) {
 	return append(b, bytes.TrimRight(buf.Bytes(), "\n")...), nil
 }
 
-// indent pretty-prints compact JSON with two spaces.
+// indent pretty-prints compact JSON with two spaces, byte for byte as
+// json.Indent(dst, compact, "", "  ") does for the valid, space-free JSON
+// that marshal writes, into one buffer of the final string.
 func indent(compact []byte) string {
-	var b bytes.Buffer
+	var b strings.Builder
 	b.Grow(len(compact) * 2)
-	if err := json.Indent(&b, compact, "", "  "); err != nil {
-		return string(compact)
+	depth := 0
+	open := false // after { or [: the next byte decides between {} and a new line
+	newline := func() {
+		b.WriteByte('\n')
+		for range depth {
+			b.WriteString("  ")
+		}
+	}
+	for i := 0; i < len(compact); i++ {
+		c := compact[i]
+		if open {
+			open = false
+			if c == '}' || c == ']' {
+				depth--
+				b.WriteByte(c)
+				continue
+			}
+			newline()
+		}
+		switch c {
+		case '"':
+			// Copy the string through its closing quote.
+			j := i + 1
+			for ; j < len(compact) && compact[j] != '"'; j++ {
+				if compact[j] == '\\' {
+					j++
+				}
+			}
+			b.Write(compact[i : j+1])
+			i = j
+		case '{', '[':
+			b.WriteByte(c)
+			depth++
+			open = true
+		case '}', ']':
+			depth--
+			newline()
+			b.WriteByte(c)
+		case ',':
+			b.WriteByte(c)
+			newline()
+		case ':':
+			b.WriteString(": ")
+		default:
+			b.WriteByte(c)
+		}
 	}
 	return b.String()
 }

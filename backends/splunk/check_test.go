@@ -97,3 +97,16 @@ func TestGoldenStructure(t *testing.T) {
 	}
 	t.Logf("%d golden queries checked in %d files", queries, len(files))
 }
+
+// TestPlainFieldFunctions checks the byte loops against the regular
+// expressions they replace in hot paths.
+func TestPlainFieldFunctions(t *testing.T) {
+	for _, name := range []string{"", "a", "A_b.c", "9x", "_x9", "x y", "a-b", "é", "a.b.", "Image", "process.name", "x\n"} {
+		if got, want := isPlainSearchField(name), plainSearchField.MatchString(name); got != want {
+			t.Errorf("isPlainSearchField(%q) = %v, want %v", name, got, want)
+		}
+		if got, want := isPlainEvalField(name), plainEvalField.MatchString(name); got != want {
+			t.Errorf("isPlainEvalField(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

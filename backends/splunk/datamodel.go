@@ -22,7 +22,7 @@ func (e *emitter) dataModel(res *pipeline.Result, x lower.Expr) (string, error) 
 	if dm == "" {
 		return "", backends.Unsupported(e.pos, Name, "data_model format", "no data model is known for the rule's log source (apply the splunk_cim pipeline, which maps Windows process_creation, registry_*, file_event, network_connection and dns_query)")
 	}
-	if !plainSearchField.MatchString(dm) {
+	if !isPlainSearchField(dm) {
 		return "", backends.Unsupported(e.pos, Name, "data_model format", "data model name %q is not a plain dotted name", dm)
 	}
 	var fields []string

@@ -149,7 +149,7 @@ func searchablePred(p *lower.Pred) bool {
 	// Only plain field names are written in search terms; the quoting of
 	// other names in the search command is not documented, whereas eval's
 	// 'field name' is.
-	if !p.IsKeyword() && !plainSearchField.MatchString(p.Field) {
+	if !p.IsKeyword() && !isPlainSearchField(p.Field) {
 		return false
 	}
 	switch p.Kind {

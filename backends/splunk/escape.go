@@ -18,10 +18,36 @@ var plainSearchField = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
 // concatenation operator, so dotted names (CIM fields) need quotes.
 var plainEvalField = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
+// isPlainSearchField is plainSearchField.MatchString without the regexp
+// machinery, for the field of every predicate.
+func isPlainSearchField(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(isWordByte(c) || c == '.') {
+			return false
+		}
+	}
+	return name != ""
+}
+
+// isPlainEvalField is plainEvalField.MatchString without the regexp
+// machinery.
+func isPlainEvalField(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !isWordByte(c) || i == 0 && c >= '0' && c <= '9' {
+			return false
+		}
+	}
+	return name != ""
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_'
+}
+
 // searchField renders a field name for the search command: bare when it is
 // a plain word, otherwise double-quoted.
 func searchField(name string) string {
-	if plainSearchField.MatchString(name) {
+	if isPlainSearchField(name) {
 		return name
 	}
 	return splString(name)
@@ -31,7 +57,7 @@ func searchField(name string) string {
 // single-quoted (the eval syntax for field names). A field name holding a
 // single quote cannot be written in eval; callers check evalFieldOK first.
 func evalField(name string) string {
-	if plainEvalField.MatchString(name) {
+	if isPlainEvalField(name) {
 		return name
 	}
 	return "'" + name + "'"

@@ -95,7 +95,7 @@ func inSuperset(terms []lower.Expr) string {
 // case-insensitive, a superset of the cased match too. It returns the field
 // ("" for a keyword) and the quoted values, AND-ed, or no values.
 func predSuperset(p *lower.Pred) (field string, vals []string) {
-	if p.Kind != lower.Match || (!p.IsKeyword() && !plainSearchField.MatchString(p.Field)) {
+	if p.Kind != lower.Match || (!p.IsKeyword() && !isPlainSearchField(p.Field)) {
 		return "", nil
 	}
 	parts := p.Pattern

@@ -92,8 +92,18 @@ func (l *lowerer) search(s *ir.Search) (Expr, error) {
 	if e, ok := l.searches[s.Name]; ok {
 		return e, nil
 	}
+	// Single-term groups and searches are not wrapped: Simplify would
+	// unwrap them anyway.
 	groups := make([]Expr, 0, len(s.Groups))
 	for _, g := range s.Groups {
+		if len(g.Items) == 1 {
+			e, err := Item(g.Items[0], l.backend)
+			if err != nil {
+				return nil, err
+			}
+			groups = append(groups, e)
+			continue
+		}
 		items := make([]Expr, 0, len(g.Items))
 		for _, it := range g.Items {
 			e, err := Item(it, l.backend)
@@ -104,7 +114,12 @@ func (l *lowerer) search(s *ir.Search) (Expr, error) {
 		}
 		groups = append(groups, &And{Terms: items})
 	}
-	e := Expr(&Or{Terms: groups})
+	var e Expr
+	if len(groups) == 1 {
+		e = groups[0]
+	} else {
+		e = &Or{Terms: groups}
+	}
 	l.searches[s.Name] = e
 	return e, nil
 }
@@ -142,9 +157,14 @@ func Item(it *ir.Item, backend string) (Expr, error) {
 		}
 		vals = append(vals, e)
 	}
-	var e Expr = &Or{Terms: vals}
-	if m.All {
+	var e Expr
+	switch {
+	case len(vals) == 1:
+		e = vals[0] // Simplify would unwrap the one-term junction
+	case m.All:
 		e = &And{Terms: vals}
+	default:
+		e = &Or{Terms: vals}
 	}
 	if m.Negate {
 		e = &Not{X: e}
