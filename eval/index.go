@@ -85,7 +85,7 @@ type index struct {
 	exact []map[string][]int32 // per field id: folded text → rules
 	num   map[numKey][]int32
 	grams map[uint64][]int32 // field<<32 | gram
-	bloom []uint64
+	bloom gramFilter // every gram atom
 	bytes [][]byteAtoms // per field id: the rules anchored on each byte
 }
 
@@ -95,8 +95,29 @@ type byteAtoms struct {
 	rules []int32
 }
 
-func gramHash(field int32, g uint32) uint32 {
-	return (g*0x9E3779B1 + uint32(field)*0x85EBCA77) >> (32 - bloomBits)
+// gramFilter is a Bloom bitset of grams in front of the gram table.
+type gramFilter struct {
+	bits  []uint64
+	shift uint32 // 32 - log2(len(bits)*64)
+}
+
+// kwFilterBits sizes a route's filter of keyword grams: a few hundred
+// grams at most, and small enough to stay in the L1 cache while every
+// value of an event is scanned.
+const kwFilterBits = 12
+
+func newGramFilter(bits uint32) *gramFilter {
+	return &gramFilter{bits: make([]uint64, (1<<bits)/64), shift: 32 - bits}
+}
+
+func (f *gramFilter) add(field int32, g uint32) {
+	h := (g*0x9E3779B1 + uint32(field)*0x85EBCA77) >> f.shift
+	f.bits[h/64] |= 1 << (h % 64)
+}
+
+func (f *gramFilter) has(field int32, g uint32) bool {
+	h := (g*0x9E3779B1 + uint32(field)*0x85EBCA77) >> f.shift
+	return f.bits[h/64]&(1<<(h%64)) != 0
 }
 
 // commonText lists strings typical of Windows event data; grams found in
@@ -138,7 +159,7 @@ func (e *Engine) buildIndex() {
 	x.exact = make([]map[string][]int32, len(e.fieldNames))
 	x.num = map[numKey][]int32{}
 	x.grams = map[uint64][]int32{}
-	x.bloom = make([]uint64, (1<<bloomBits)/64)
+	x.bloom = *newGramFilter(bloomBits)
 	x.bytes = make([][]byteAtoms, len(e.fieldNames))
 	for ri, r := range e.rules {
 		parts, _, ok := b.node(r.cond)
@@ -170,8 +191,7 @@ func (e *Engine) buildIndex() {
 				k := uint64(uint32(a.field))<<32 | uint64(a.gram)
 				x.grams[k] = appendOnce(x.grams[k], rid)
 				x.flags[a.field] |= flagGram
-				h := gramHash(a.field, a.gram)
-				x.bloom[h/64] |= 1 << (h % 64)
+				x.bloom.add(a.field, a.gram)
 			case atomByte:
 				x.addByte(a.field, byte(a.gram), rid)
 			}
@@ -524,17 +544,17 @@ func (x *index) hits(c *ctx, rt *Route) {
 				v := c.folded(i)
 				c.addCands(rt, x.exact[id][v])
 				if fl&flagGram != 0 {
-					x.scan(c, rt, id, v)
+					x.scan(c, rt, id, v, &x.bloom)
 				}
 			case fl&flagGram != 0:
-				x.scanField(c, rt, id, i)
+				x.scanField(c, rt, id, i, &x.bloom)
 			}
 		}
 	}
-	if rt.anyGrams {
+	if rt.kwGrams != nil {
 		for i := range c.ev.Fields {
 			if c.ev.Fields[i].hasText() {
-				x.scanField(c, rt, anyField, int32(i))
+				x.scanField(c, rt, anyField, int32(i), rt.kwGrams)
 			}
 		}
 	}
@@ -554,10 +574,10 @@ func (c *ctx) addCands(rt *Route, rules []int32) {
 }
 
 // scanField scans event field i, lower-casing ASCII on the fly; text with
-// other bytes is folded first.
-func (x *index) scanField(c *ctx, rt *Route, id int32, i int32) {
+// other bytes is folded first. Windows pass f before the gram table.
+func (x *index) scanField(c *ctx, rt *Route, id int32, i int32, f *gramFilter) {
 	if c.foldOK[i] {
-		x.scan(c, rt, id, c.fold[i])
+		x.scan(c, rt, id, c.fold[i], f)
 		return
 	}
 	v := c.ev.Fields[i].Text
@@ -568,18 +588,14 @@ func (x *index) scanField(c *ctx, rt *Route, id int32, i int32) {
 	for j := 0; j < len(v); j++ {
 		b := v[j]
 		if b >= utf8.RuneSelf {
-			x.scan(c, rt, id, c.folded(i))
+			x.scan(c, rt, id, c.folded(i), f)
 			return
 		}
 		if 'A' <= b && b <= 'Z' {
 			b += 'a' - 'A'
 		}
 		g = g<<8 | uint32(b)
-		if j < 3 {
-			continue
-		}
-		h := gramHash(id, g)
-		if x.bloom[h/64]&(1<<(h%64)) != 0 {
+		if j >= 3 && f.has(id, g) {
 			c.addCands(rt, x.grams[uint64(uint32(id))<<32|uint64(g)])
 		}
 	}
@@ -587,20 +603,18 @@ func (x *index) scanField(c *ctx, rt *Route, id int32, i int32) {
 
 // scan probes every 4-byte window of folded text v for gram atoms of
 // field id.
-func (x *index) scan(c *ctx, rt *Route, id int32, v string) {
+func (x *index) scan(c *ctx, rt *Route, id int32, v string, f *gramFilter) {
 	if len(v) < 4 {
 		return
 	}
 	g := uint32(v[0])<<16 | uint32(v[1])<<8 | uint32(v[2])
 	for j := 3; j < len(v); j++ {
 		g = g<<8 | uint32(v[j])
-		h := gramHash(id, g)
-		if x.bloom[h/64]&(1<<(h%64)) != 0 {
+		if f.has(id, g) {
 			c.addCands(rt, x.grams[uint64(uint32(id))<<32|uint64(g)])
 		}
 	}
 }
-
 // scanBytes adds the rules anchored on a byte of field id that folded
 // text v contains.
 func (x *index) scanBytes(c *ctx, rt *Route, id int32, v string) {

@@ -48,7 +48,7 @@ func ParseLogSource(s string) (LogSource, error) {
 type Route struct {
 	ok         []bool  // per compiled rule
 	unanchored []int32 // rules with ok and no pre-filter atom, ascending
-	anyGrams   bool    // some rule with ok is anchored on keyword grams
+	kwGrams    *gramFilter // the keyword grams of the rules with ok, or nil
 }
 
 // eventSource is what is known of an event's logsource.
@@ -91,7 +91,10 @@ func (e *Engine) newRoute(s *eventSource) *Route {
 			}
 			for _, a := range r.anchor {
 				if a.field == anyField {
-					rt.anyGrams = true
+					if rt.kwGrams == nil {
+						rt.kwGrams = newGramFilter(kwFilterBits)
+					}
+					rt.kwGrams.add(anyField, a.gram)
 				}
 			}
 		}
