@@ -85,8 +85,8 @@ type index struct {
 	exact []map[string][]int32 // per field id: folded text → rules
 	num   map[numKey][]int32
 	grams map[uint64][]int32 // field<<32 | gram
-	bloom gramFilter // every gram atom
-	bytes [][]byteAtoms // per field id: the rules anchored on each byte
+	bloom gramFilter         // every gram atom
+	bytes [][]byteAtoms      // per field id: the rules anchored on each byte
 }
 
 // byteAtoms are the rules anchored on one byte of one field.
@@ -615,6 +615,7 @@ func (x *index) scan(c *ctx, rt *Route, id int32, v string, f *gramFilter) {
 		}
 	}
 }
+
 // scanBytes adds the rules anchored on a byte of field id that folded
 // text v contains.
 func (x *index) scanBytes(c *ctx, rt *Route, id int32, v string) {

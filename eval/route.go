@@ -46,8 +46,8 @@ func ParseLogSource(s string) (LogSource, error) {
 // Route is the set of rules that may apply to events of one logsource,
 // precomputed so that routing costs nothing per event.
 type Route struct {
-	ok         []bool  // per compiled rule
-	unanchored []int32 // rules with ok and no pre-filter atom, ascending
+	ok         []bool      // per compiled rule
+	unanchored []int32     // rules with ok and no pre-filter atom, ascending
 	kwGrams    *gramFilter // the keyword grams of the rules with ok, or nil
 }
 
