@@ -160,9 +160,9 @@ func runEval(e *env, o *evalOptions, args []string) error {
 		}()
 	}
 	nEvents, nMatches := 0, 0
-	// Batch texts are recycled once written: fresh memory for every
-	// batch would cost page faults and garbage collections.
-	freeText := make(chan []byte, 8*workers)
+	// Batches are recycled once written: fresh memory for every batch
+	// would cost page faults and garbage collections.
+	free := make(chan *evalBatch, 8*workers)
 	writerDone := make(chan error)
 	go func() {
 		var werr error
@@ -175,10 +175,10 @@ func runEval(e *env, o *evalOptions, args []string) error {
 			if werr == nil {
 				werr = cs.write(out, b)
 			}
-			// Nothing refers to the batch's text any more: the match
-			// lines are written and correlations keep copies.
+			// Nothing refers to the batch any more: its match lines
+			// are written and correlations keep copies.
 			select {
-			case freeText <- b.text[:0]:
+			case free <- b:
 			default:
 			}
 		}
@@ -197,12 +197,13 @@ func runEval(e *env, o *evalOptions, args []string) error {
 	}
 	start := time.Now()
 	newBatch := func() *evalBatch {
-		b := &evalBatch{recs: make([]events.Record, 0, evalBatchSize), ends: make([]int, 0, evalBatchSize), done: make(chan struct{})}
 		select {
-		case b.text = <-freeText:
+		case b := <-free:
+			b.reset()
+			return b
 		default:
+			return &evalBatch{recs: make([]events.Record, 0, evalBatchSize), ends: make([]int, 0, evalBatchSize), done: make(chan struct{})}
 		}
-		return b
 	}
 	batch := newBatch()
 	next := func() {
@@ -259,6 +260,14 @@ type evalBatch struct {
 	done     chan struct{} // closed when the batch is evaluated
 	cs       *corrState    // correlations, or nil
 	corr     []corrEvent   // events that matched a correlated rule
+}
+
+// reset empties a batch that has been written, for reuse.
+func (b *evalBatch) reset() {
+	clear(b.recs) // drop file names
+	*b = evalBatch{recs: b.recs[:0], text: b.text[:0], ends: b.ends[:0], out: b.out, diag: b.diag, done: make(chan struct{})}
+	b.out.Reset()
+	b.diag.Reset()
 }
 
 // add appends a record, copying its text (which the reader reuses) into
