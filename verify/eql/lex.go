@@ -34,7 +34,7 @@ func lex(src string) ([]exprparse.Token, error) {
 				continue
 			}
 			s.I++
-			text, err := s.Quoted(start, raw, unicodeEscape)
+			text, err := s.Quoted(start, raw, eqlEscape)
 			if err != nil {
 				return nil, err
 			}
@@ -67,9 +67,9 @@ func lex(src string) ([]exprparse.Token, error) {
 	return s.Done(), nil
 }
 
-// unicodeEscape decodes EQL's escapes beyond the common ones: \' and \u{hex} (2 to 8 hex
+// eqlEscape decodes the escapes EQL has beyond the common ones: \' and \u{hex} (2 to 8 hex
 // digits).
-func unicodeEscape(s *exprparse.Scanner, e rune, b *strings.Builder) (bool, error) {
+func eqlEscape(s *exprparse.Scanner, e rune, b *strings.Builder) (bool, error) {
 	rs, i := s.Src, s.I
 	switch e {
 	case '\'':
