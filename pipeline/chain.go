@@ -184,7 +184,7 @@ func (c *Chain) ApplyCorrelation(corr *ir.Correlation, refs ...*ir.Rule) (*Corre
 func (c *Chain) newState() *applyState {
 	s := &applyState{
 		chain:        c,
-		res:          &Result{State: map[string]any{}},
+		res:          &Result{State: map[string]any{}, Applied: make([]Applied, 0, 8)},
 		ruleApplied:  map[string]bool{},
 		itemApplied:  map[itemID]bool{},
 		fieldApplied: map[string]map[string]bool{},

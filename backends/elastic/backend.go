@@ -116,6 +116,7 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 	switch b.lang {
 	case Lucene:
 		var sb strings.Builder
+		sb.Grow(512) // most queries fit with one regrowth at most
 		if err := (&lucene{c}).expr(&sb, e, ""); err != nil {
 			return nil, err
 		}
@@ -126,31 +127,37 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 			return nil, err
 		}
 		dslQuery = q
-		js, err := marshal(obj{{"query", q}})
+		js, err := appendJSON(make([]byte, 0, 2048), obj{{"query", q}})
 		if err != nil {
 			return nil, err
 		}
 		query = indent(js)
 	case ESQL:
 		var sb strings.Builder
+		sb.Grow(1024) // about a query's length: no regrowth for most rules
+		sb.WriteString("FROM ")
+		sb.WriteString(esqlIndexes(index))
+		if kibana {
+			// Kibana deduplicates alerts of non-aggregating ES|QL rules
+			// by these metadata fields.
+			sb.WriteString(" METADATA _id, _version, _index")
+		}
+		sb.WriteString(" | WHERE ")
 		q := &esql{conv: c}
 		if err := q.expr(&sb, e, ""); err != nil {
 			return nil, err
 		}
 		q.multiValueWarning(r.Pos)
-		from := "FROM " + esqlIndexes(index)
-		if kibana {
-			// Kibana deduplicates alerts of non-aggregating ES|QL rules
-			// by these metadata fields.
-			from += " METADATA _id, _version, _index"
-		}
-		query = from + " | WHERE " + sb.String()
+		query = sb.String()
 	case EQL:
 		var sb strings.Builder
+		sb.Grow(512) // most queries fit with one regrowth at most
+		sb.WriteString(eqlCategory(r.LogSource.Category))
+		sb.WriteString(" where ")
 		if err := (&eql{c}).expr(&sb, e, ""); err != nil {
 			return nil, err
 		}
-		query = eqlCategory(r.LogSource.Category) + " where " + sb.String()
+		query = sb.String()
 	}
 	out := &backends.Output{Rule: r, Query: query, Warnings: c.warnings}
 	if kibana {

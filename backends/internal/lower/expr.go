@@ -58,23 +58,25 @@ var kindNames = [...]string{"match", "number", "bool", "null", "exists", "regex"
 
 func (k Kind) String() string { return kindNames[k] }
 
-// Pred is one atomic test of one field.
+// Pred is one atomic test of one field. (The small fields come last and
+// together, which keeps the struct in a smaller allocation class: lowering
+// allocates one per value of every rule.)
 type Pred struct {
 	Kind     Kind          // what the test is
 	Pos      ir.Pos        // position of the value (or item) in the rule
 	Item     *ir.Item      // the item it comes from
 	Field    string        // field name; "" for keyword searches
 	Pattern  []ir.StrPart  // Match: normalised parts (adjacent literals merged, ** collapsed)
-	Cased    bool          // Match, FieldRef: case-sensitive
 	Num      *ir.Number    // Number, Compare
-	Bool     bool          // Bool
 	Op       ir.Op         // Compare: OpLT..OpGTE
 	Regex    string        // Regex: the expression as written
-	Flags    ir.RegexFlags // Regex: i, m, s
 	Prefix   netip.Prefix  // CIDR: the network
 	RefField string        // FieldRef: the other field
 	RefOp    ir.Op         // FieldRef: OpEqual, OpContains, OpStartsWith, OpEndsWith
 	TimePart ir.TimePart   // Number, Compare: the time part extracted first, or TimeNone
+	Cased    bool          // Match, FieldRef: case-sensitive
+	Bool     bool          // Bool
+	Flags    ir.RegexFlags // Regex: i, m, s
 }
 
 // IsKeyword reports whether the predicate searches the whole event.
