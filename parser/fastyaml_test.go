@@ -49,3 +49,16 @@ func TestFastYAMLSameResult(t *testing.T) {
 	}
 	t.Logf("%d files compared", len(files))
 }
+
+// FuzzFrontEnds checks that ParseFile's documents and errors do not depend
+// on which YAML front end decoded the file.
+func FuzzFrontEnds(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if diff := cmp.Diff(parseDump("f.yml", src, true), parseDump("f.yml", src, false)); diff != "" {
+			t.Fatalf("yaml.v3 and fastyaml results differ (-yaml.v3 +fastyaml):\n%s", diff)
+		}
+	})
+}
