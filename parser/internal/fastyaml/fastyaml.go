@@ -214,7 +214,7 @@ func (p *parser) atDocMarker() bool { return p.atMarker('-') || p.atMarker('.') 
 
 // eofLine is the line yaml.v3 gives the end of the stream.
 func (p *parser) eofLine() int {
-	n := strings.Count(p.s, "\n") + 1
+	n := p.lines
 	if len(p.s) > 0 && p.s[len(p.s)-1] != '\n' {
 		n++
 	}
@@ -229,7 +229,6 @@ func (p *parser) stream() []*yaml.Node {
 			p.fail()
 		}
 		doc := p.newNode(yaml.DocumentNode, "", p.i)
-		doc.Tag = ""
 		if p.atMarker('-') {
 			p.i += 3
 			p.endOfValue()
