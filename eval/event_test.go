@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"sync"
@@ -220,6 +221,37 @@ func TestDecoderArenaKeepsEarlierEvents(t *testing.T) {
 		}
 		if diff := cmp.Diff(want[i].Fields, evs[i].Clone().Fields); diff != "" {
 			t.Fatalf("clone of event %d (-want +got)\n%s", i, diff)
+		}
+	}
+}
+
+// TestDecodeStringsEveryPosition puts an escape, a quote, a control
+// character or a non-ASCII byte at every position of strings of many
+// lengths (the decoder skips 8 bytes at a time) and compares the decoded
+// value with encoding/json's.
+func TestDecodeStringsEveryPosition(t *testing.T) {
+	specials := []string{`\"`, `\\`, `\n`, `\u00e9`, "é", "\x7f", "~"}
+	for n := 0; n < 24; n++ {
+		for at := 0; at <= n; at++ {
+			for _, sp := range specials {
+				lit := strings.Repeat("a", at) + sp + strings.Repeat("b", n-at)
+				js := `{"k":"` + lit + `","z":1}`
+				var want map[string]any
+				if err := json.Unmarshal([]byte(js), &want); err != nil {
+					t.Fatal(err)
+				}
+				ev, err := DecodeEvent([]byte(js), FlattenNone)
+				if err != nil {
+					t.Fatalf("%s: %v", js, err)
+				}
+				if got := ev.Value("k"); got == nil || got.Text != want["k"] || ev.Value("z") == nil {
+					t.Fatalf("%s: got %+v, want %q", js, got, want["k"])
+				}
+			}
+			bad := `{"k":"` + strings.Repeat("a", at) + "\x01" + strings.Repeat("b", n-at) + `"}`
+			if _, err := DecodeEvent([]byte(bad), FlattenNone); err == nil {
+				t.Fatalf("%q: control character accepted", bad)
+			}
 		}
 	}
 }

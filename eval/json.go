@@ -320,6 +320,7 @@ func isNumByte(c byte) bool {
 func (d *decoder) str() (string, error) {
 	d.i++ // opening quote
 	start := d.i
+	d.skipPlain()
 	for d.i < len(d.s) {
 		c := d.s[d.i]
 		if c == '"' {
@@ -359,8 +360,9 @@ func (d *decoder) strSlow(start int) (string, error) {
 		case c < 0x20:
 			return "", d.errf("control character in string")
 		case c != '\\':
-			b = append(b, c)
-			d.i++
+			from := d.i
+			d.skipPlain()
+			b = append(b, d.s[from:d.i]...)
 			continue
 		}
 		if d.i+1 >= len(d.s) {
@@ -432,4 +434,32 @@ func (d *decoder) hex4() (rune, bool) {
 	}
 	d.i += 4
 	return r, true
+}
+
+// skipPlain advances over bytes that are neither a quote, a backslash
+// nor a control character, 8 at a time while it can.
+func (d *decoder) skipPlain() {
+	s, i := d.s, d.i
+	for ; i+8 <= len(s); i += 8 {
+		x := load64(s, i)
+		const ones, highs = 0x0101010101010101, 0x8080808080808080
+		quote := x ^ ('"' * ones)
+		bslash := x ^ ('\\' * ones)
+		if ((quote-ones)&^quote|(bslash-ones)&^bslash|(x-0x20*ones)&^x)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
+			break
+		}
+	}
+	d.i = i
+}
+
+// load64 reads 8 bytes of s at i, little-endian (one load on amd64).
+func load64(s string, i int) uint64 {
+	b := s[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
