@@ -60,6 +60,7 @@ type ctx struct {
 	// per rule
 	ruleGen []uint32
 	cands   []int32
+	matched []int32 // candidates that matched
 	arena   []byte // folded copies of this event's values
 	// kidKeys remembers, per key number of a Decoder (Event.kids), the
 	// key last seen with that number and its id (-1: no rule uses it);
@@ -228,26 +229,42 @@ func (e *Engine) MatchRoute(ev *Event, rt *Route) []Match {
 	if rt == nil {
 		rt = e.infer(c)
 	}
-	var out []Match
+	matched := c.matched[:0]
+	nf := 0
 	for _, ri := range e.candidates(c, rt) {
 		r := e.rules[ri]
 		if r.cond.eval(c) {
-			out = append(out, e.newMatch(c, r))
+			matched = append(matched, ri)
+			for _, id := range r.fields {
+				for i := c.first(id); i >= 0; i = c.next[i] {
+					nf++
+				}
+			}
+		}
+	}
+	c.matched = matched
+	if len(matched) == 0 {
+		return nil
+	}
+	// One allocation for the matches and one for all their fields.
+	out := make([]Match, len(matched))
+	fields := make([]Field, 0, nf)
+	for k, ri := range matched {
+		r := e.rules[ri]
+		from := len(fields)
+		for _, id := range r.fields {
+			for i := c.first(id); i >= 0; i = c.next[i] {
+				f := c.ev.Fields[i]
+				f.Key = e.fieldNames[id]
+				fields = append(fields, f)
+			}
+		}
+		out[k] = Match{Rule: r.src, Index: r.index}
+		if len(fields) > from {
+			out[k].Fields = fields[from:len(fields):len(fields)]
 		}
 	}
 	return out
-}
-
-func (e *Engine) newMatch(c *ctx, r *rule) Match {
-	m := Match{Rule: r.src, Index: r.index}
-	for _, id := range r.fields {
-		for i := c.first(id); i >= 0; i = c.next[i] {
-			f := c.ev.Fields[i]
-			f.Key = e.fieldNames[id]
-			m.Fields = append(m.Fields, f)
-		}
-	}
-	return m
 }
 
 // infer picks the route of an event from its Windows fields.
