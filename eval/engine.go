@@ -61,7 +61,7 @@ type ctx struct {
 	ruleGen []uint32
 	cands   []int32
 	matched []int32 // candidates that matched
-	arena   []byte // folded copies of this event's values
+	arena   []byte  // folded copies of this event's values
 	// kidKeys remembers, per key number of a Decoder (Event.kids), the
 	// key last seen with that number and its id (-1: no rule uses it);
 	// posKeys does the same per field position for keys without a
