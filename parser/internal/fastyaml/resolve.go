@@ -131,18 +131,6 @@ func isYAMLFloat(s string) bool {
 	return i == len(s)
 }
 
-// timestampLayouts are the layouts yaml.v3 tries, in its order.
-var timestampLayouts = [...]string{
-	"2006-1-2T15:4:5.999999999Z07:00",
-	"2006-1-2t15:4:5.999999999Z07:00",
-	"2006-1-2 15:4:5.999999999",
-	"2006-1-2",
-}
-
-// timestampSeparators holds the literal character between date and time in
-// each of timestampLayouts (0: none).
-var timestampSeparators = [...]byte{'T', 't', ' ', 0}
-
 // isTimestamp reports whether yaml.v3 resolves v as a timestamp: four
 // digits, a '-', and one of its layouts.
 func isTimestamp(v string) bool {
@@ -154,13 +142,22 @@ func isTimestamp(v string) bool {
 			return false
 		}
 	}
-	for i, layout := range timestampLayouts {
-		// A layout with a literal separator cannot match a value
-		// without it; skipping it saves time.Parse's error allocation.
-		if sep := timestampSeparators[i]; sep != 0 && strings.IndexByte(v, sep) < 0 {
+	// The layouts yaml.v3 tries, in its order, each with the literal
+	// character between date and time (0: none). A layout cannot match a
+	// value without its separator; skipping it saves time.Parse's error.
+	for _, f := range [...]struct {
+		layout string
+		sep    byte
+	}{
+		{"2006-1-2T15:4:5.999999999Z07:00", 'T'},
+		{"2006-1-2t15:4:5.999999999Z07:00", 't'},
+		{"2006-1-2 15:4:5.999999999", ' '},
+		{"2006-1-2", 0},
+	} {
+		if f.sep != 0 && strings.IndexByte(v, f.sep) < 0 {
 			continue
 		}
-		if _, err := time.Parse(layout, v); err == nil {
+		if _, err := time.Parse(f.layout, v); err == nil {
 			return true
 		}
 	}
