@@ -143,14 +143,18 @@ func (c *Chain) apply(r *ir.Rule, verbose bool) (*Result, error) {
 		return true
 	})
 	tracks := make([]fieldTrack, 0, n)
+	s.track = make(map[*ir.Item]*fieldTrack, n)
+	var orig []string // the rule's field names, in order (ir.FieldNames)
 	ir.WalkItems(s.rule.Detection, func(_ *ir.Search, _ *ir.Group, it *ir.Item) bool {
 		if it.Field != "" {
 			tracks = append(tracks, fieldTrack{orig: it.Field})
 			s.track[it] = &tracks[len(tracks)-1]
+			if !contains(orig, it.Field) {
+				orig = append(orig, it.Field)
+			}
 		}
 		return true
 	})
-	orig := ir.FieldNames(r.Detection)
 	if err := s.run(); err != nil {
 		return nil, err
 	}
@@ -352,10 +356,8 @@ func (s *applyState) rewriteItems(fn func(d *ir.Item) ([][]*ir.Item, error)) err
 
 // fieldMappings summarises, per field of the input rule, what it became.
 func (s *applyState) fieldMappings(orig []string) []FieldMapping {
-	idx := map[string]int{}
 	out := make([]FieldMapping, len(orig))
 	for i, f := range orig {
-		idx[f] = i
 		out[i] = FieldMapping{Field: f, Dropped: true}
 	}
 	ir.WalkItems(s.rule.Detection, func(_ *ir.Search, _ *ir.Group, d *ir.Item) bool {
@@ -363,8 +365,8 @@ func (s *applyState) fieldMappings(orig []string) []FieldMapping {
 		if t == nil {
 			return true
 		}
-		i, ok := idx[t.orig]
-		if !ok {
+		i := index(orig, t.orig)
+		if i < 0 {
 			return true
 		}
 		fm := &out[i]
@@ -385,11 +387,15 @@ func (s *applyState) fieldMappings(orig []string) []FieldMapping {
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
+func contains(list []string, s string) bool { return index(list, s) >= 0 }
+
+// index returns the position of s in list, or -1. Rules name few fields,
+// so a scan beats a map.
+func index(list []string, s string) int {
+	for i, x := range list {
 		if x == s {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
