@@ -79,8 +79,10 @@ func (s *sink) text(t string) error {
 		}
 	}
 	s.first = false
-	_, err := s.w.WriteString(t + "\n")
-	return err
+	if _, err := s.w.WriteString(t); err != nil {
+		return err
+	}
+	return s.w.WriteByte('\n')
 }
 
 // bundle writes the single file of a bundled format.
