@@ -11,11 +11,12 @@
 // comments are not kept (the parser never reads them), and Tag resolution of
 // plain scalars follows yaml.v3's resolver exactly.
 //
-// Anything else (anchors, aliases, tags, complex keys, directives, tabs,
-// carriage returns, a byte order mark, odd indentation, any syntax error or
-// any case this package is not sure of) makes Parse report ok == false, and
-// the caller decodes the whole file with yaml.v3 instead, so that every error
-// message and every unusual case keeps yaml.v3's behaviour.
+// Anything else (anchors, aliases, tags, complex keys, directives, tabs
+// outside comment lines, carriage returns, a byte order mark, odd
+// indentation, any syntax error or any case this package is not sure of)
+// makes Parse report ok == false, and the caller decodes the whole file with
+// yaml.v3 instead, so that every error message and every unusual case keeps
+// yaml.v3's behaviour.
 //
 // Only the parser package imports it.
 package fastyaml

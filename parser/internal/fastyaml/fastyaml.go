@@ -58,10 +58,10 @@ func Parse(src []byte) (docs []*yaml.Node, ok bool) {
 }
 
 // checkText reports whether src holds only characters this package handles
-// the way yaml.v3 does (no tab, carriage return, other control character,
-// DEL, C1 control, NEL, line or paragraph separator, byte order mark or
-// non-character), and whether it is all ASCII (columns are then byte
-// offsets).
+// the way yaml.v3 does (no tab outside comment lines, no carriage return,
+// other control character, DEL, C1 control, NEL, line or paragraph
+// separator, byte order mark or non-character), and whether it is all
+// ASCII (columns are then byte offsets).
 func checkText(src []byte) (ascii, ok bool) {
 	ascii = true
 	for i := 0; i < len(src); {
@@ -79,6 +79,10 @@ func checkText(src []byte) (ascii, ok bool) {
 		}
 		c := src[i]
 		if c < utf8.RuneSelf {
+			if c == '\t' && inCommentLine(src, i) {
+				i++
+				continue
+			}
 			if (c < ' ' && c != '\n') || c == 0x7f {
 				return false, false
 			}
@@ -93,6 +97,19 @@ func checkText(src []byte) (ascii, ok bool) {
 		i += n
 	}
 	return ascii, true
+}
+
+// inCommentLine reports whether offset i lies in a line that is only a
+// comment (spaces, then '#'). Such a line is skipped whole, ends a plain
+// scalar, and is content in a block scalar (read verbatim, as yaml.v3 does,
+// since its indentation holds no tab); inside a multi-line quoted scalar,
+// where yaml.v3 would fold the tab as a blank, quotedSlow declines tabs.
+func inCommentLine(src []byte, i int) bool {
+	j := bytes.LastIndexByte(src[:i], '\n') + 1
+	for j < i && src[j] == ' ' {
+		j++
+	}
+	return j < i && src[j] == '#'
 }
 
 // parser holds the state of decoding one file.

@@ -14,7 +14,7 @@ var fragments = []string{
 	"'q': v", "\"dq\": 'v'", "g: 'it''s", "h: \"a\\tb", "  continued'", "  end\"", "i: [1, 'a', {b: c}]", "j: {x: [y]}",
 	"# comment", "k: v # trailing", "---", "...", "--- # doc", "", "   ", "l: 2020-01-02", "m: 0x1F", "n: ~", "o: <<",
 	"p: a: b", "- |", "- >", "q: \"\\u00e9\\x41\\\\\"", "r: 'multi", "  line'", "s: -dash", "t: :colon", "u: é ü", "v:  x  y ",
-	"w: \"\\", "x: [a,", "y: {a: }", "z: [a b]", "aa: 'x' #c", "bb: \"x\"#c", "cc: x #", "? k", ": v", "dd: &a 1", "ee: *a",
+	"# tab\there", "#\t", "k: v #\tx", "\t# c", "w: \"\\", "x: [a,", "y: {a: }", "z: [a b]", "aa: 'x' #c", "bb: \"x\"#c", "cc: x #", "? k", ": v", "dd: &a 1", "ee: *a",
 }
 
 // TestRandomFragments checks the differential property on many files
@@ -64,7 +64,7 @@ func (g *treeGen) junk() {
 	case 0:
 		g.b.WriteString("\n")
 	case 1:
-		g.b.WriteString(strings.Repeat(" ", g.r.IntN(6)) + "# c\n")
+		g.b.WriteString(strings.Repeat(" ", g.r.IntN(6)) + []string{"# c\n", "#\tc\n", "# c\t\n"}[g.r.IntN(3)])
 	case 2:
 		g.b.WriteString(strings.Repeat(" ", g.r.IntN(9)) + "\n")
 	}
@@ -83,7 +83,7 @@ func (g *treeGen) scalar(ind int) {
 	case 2:
 		g.b.WriteString("'" + strings.ReplaceAll(g.word(), "'", "''"))
 		if g.r.IntN(3) == 0 {
-			g.b.WriteString("\n" + strings.Repeat("\n", g.r.IntN(2)) + pad + " " + g.word() + " ")
+			g.b.WriteString("\n" + strings.Repeat("\n", g.r.IntN(2)) + pad + " " + []string{g.word(), "#\tz"}[g.r.IntN(2)] + " ")
 		}
 		g.b.WriteString("'")
 	case 3:

@@ -174,6 +174,8 @@ func (p *parser) quotedSlow(single bool) string {
 				break run
 			case c == '"' && !single:
 				break run
+			case c == '\t':
+				p.fail() // from a comment line (checkText); yaml.v3 folds it as a blank
 			case c == '\\' && !single:
 				if i+1 < len(s) && s[i+1] == '\n' {
 					i += 2
