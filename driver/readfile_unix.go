@@ -11,8 +11,10 @@ import (
 // until end of file, close. os.ReadFile also registers every file with the
 // network poller and queries and sets its blocking mode, which doubles the
 // system calls per file; over the SigmaHQ corpus (3,141 small files) those
-// calls were about a tenth of the whole run's CPU time. Errors are
-// *fs.PathError values with the operations os.ReadFile reports.
+// calls were about a tenth of the whole run's CPU time. A regular file is
+// done once its size is read, without a last read to see the end (four
+// calls per file instead of five). Errors are *fs.PathError values with
+// the operations os.ReadFile reports.
 func readOSFile(name string) ([]byte, error) {
 	var fd int
 	var err error
@@ -50,5 +52,8 @@ func readOSFile(name string) ([]byte, error) {
 			return data, nil
 		}
 		data = data[:len(data)+n]
+		if size > 0 && len(data) == size {
+			return data, nil // the whole regular file
+		}
 	}
 }
