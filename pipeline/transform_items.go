@@ -174,10 +174,13 @@ func (t *hashesFields) apply(s *applyState, it *item) error {
 		}
 		alts := make([][]*ir.Item, len(order))
 		for i, f := range order {
-			c := ir.CloneItem(d)
+			// A new item with d's modifiers and match (never modified in
+			// place) and its own values: copying d's values first, as
+			// CloneItem would, costs much for rules with thousands of
+			// hashes.
+			c := &ir.Item{Pos: d.Pos, Field: f, Modifiers: shared(d.Modifiers), Match: d.Match, Values: byField[f]}
+			c.Match.Encodings = shared(d.Match.Encodings)
 			s.derive(d, c)
-			c.Field = f
-			c.Values = byField[f]
 			s.trackField(c, d.Field, []string{f})
 			s.markItem(c)
 			alts[i] = []*ir.Item{c}
@@ -187,6 +190,15 @@ func (t *hashesFields) apply(s *applyState, it *item) error {
 		}
 		return alts, nil
 	})
+}
+
+// shared returns list for sharing between items: nil when empty (as a
+// copy would be), else capped at its length so that an append copies it.
+func shared[T any](list []T) []T {
+	if len(list) == 0 {
+		return nil
+	}
+	return list[:len(list):len(list)]
 }
 
 // replaceItem is sigconv's replace_detection_item: each item on field (whose

@@ -162,8 +162,7 @@ func searchablePred(p *lower.Pred) bool {
 			if len(parts) > 1 {
 				return false // an inner wildcard, see below
 			}
-			_, ok := searchValue(keywordPattern(parts))
-			return ok
+			return searchable(keywordPattern(parts))
 		}
 		// '*' alone must also match the empty string and an empty value
 		// must match only the empty string; field=* and field="" do not
@@ -175,8 +174,7 @@ func searchablePred(p *lower.Pred) bool {
 		case shape == lower.ShapeAny, shape == lower.ShapeWildcard, shape == lower.ShapeExact && len(p.Pattern) == 0:
 			return false
 		}
-		_, ok := searchValue(p.Pattern)
-		return ok
+		return searchable(p.Pattern)
 	case lower.Number, lower.Bool:
 		return true
 	case lower.CIDR:

@@ -115,21 +115,48 @@ func hasControl(s string) bool {
 // a literal '*' (it cannot be escaped in search terms), control characters,
 // or text that is not UTF-8.
 func searchValue(parts []ir.StrPart) (string, bool) {
+	if !searchable(parts) {
+		return "", false
+	}
+	// splString of the pattern, written in one pass.
+	n := 2
+	for _, p := range parts {
+		n += len(p.Text) + 1
+	}
 	var b strings.Builder
+	b.Grow(n + n/8)
+	b.WriteByte('"')
+	for _, p := range parts {
+		if p.Kind == ir.PartWildMany {
+			b.WriteByte('*')
+			continue
+		}
+		for i := 0; i < len(p.Text); i++ {
+			if c := p.Text[i]; c == '\\' || c == '"' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(p.Text[i])
+		}
+	}
+	b.WriteByte('"')
+	return b.String(), true
+}
+
+// searchable reports whether searchValue can render the pattern, without
+// rendering it.
+func searchable(parts []ir.StrPart) bool {
 	for _, p := range parts {
 		switch p.Kind {
 		case ir.PartLit:
 			if strings.Contains(p.Text, "*") || hasControl(p.Text) || !textOK(p.Text) {
-				return "", false
+				return false
 			}
-			b.WriteString(p.Text)
 		case ir.PartWildMany:
-			b.WriteByte('*')
 		default:
-			return "", false
+			return false
 		}
 	}
-	return splString(b.String()), true
+	return true
 }
 
 // regexQuote escapes s for PCRE: metacharacters get a backslash, control
