@@ -9,11 +9,13 @@
 // *Engine; a rule that cannot be compiled is reported in an ir.ErrorList
 // with its position and the others still run. Engine.Match(ev) returns the
 // matching rules in Compile order. Events come from DecodeEvent (a fast
-// JSON object decoder writing flattened fields directly) or NewEvent (an
-// already decoded map). An Engine is immutable and safe for concurrent
-// use; all per-call state lives in pooled scratch space, so matching an
-// event allocates nothing besides the returned matches and folded copies
-// of values that have upper-case letters.
+// JSON object decoder writing flattened fields directly), a Decoder (the
+// same for a stream: keys interned and numbered, escaped text in an arena,
+// DecodeString without copying the input) or NewEvent (an already decoded
+// map). An Engine is immutable and safe for concurrent use; all per-call
+// state, including the folded copies of values, lives in pooled scratch
+// space, so matching an event allocates nothing besides the returned
+// matches (two allocations when there are any).
 //
 // # Semantics
 //
@@ -94,13 +96,17 @@
 // To keep the per-event cost from growing with the rule count, every rule
 // gets, when possible, an anchor: atoms on literal values (equality,
 // integer equality, a rare 4-byte window of a substring that a pattern,
-// a keyword or a regular expression requires) of which at least one must
-// hold for the rule to match. Per event, the values of indexed fields are
+// a keyword or a regular expression requires, or the rarest byte of a
+// shorter required literal when that byte is rare: non-ASCII, '^', '~',
+// '`', other punctuation) of which at least one must hold for the rule
+// to match. Per event, the values of indexed fields are
 // looked up once; only the rules whose atoms hit, plus the route's rules
 // without an anchor, are evaluated. See index.go; TestCorpusPrefilterAgrees
 // checks that the pre-filter never loses a match.
 //
 // Evaluation itself is short-circuit: long OR lists of plain literals on
-// one field are merged into a literal set scanned in one pass, and the
-// items of a group are tested cheapest first (AND has no side effects).
+// one field are merged into a literal set scanned in one pass, the items
+// of a group are tested cheapest first (AND has no side effects), and a
+// regular expression only runs on values whose folded text contains one
+// of the literals every match must contain.
 package eval

@@ -136,11 +136,36 @@ func runEval(e *env, o *evalOptions, args []string) error {
 		rt = engine.RouteFor(*ls)
 	}
 
-	out := bufio.NewWriterSize(e.stdout, 1<<16)
 	if len(args) == 0 {
 		args = []string{"-"}
 	}
+	start := time.Now()
+	nEvents, nMatches, n, err := evalEvents(e, engine, rt, flat, o.explain, cs, args)
+	problems += n
+	if err != nil {
+		report(err)
+	}
+	elapsed := time.Since(start)
+	rate := 0.0
+	if elapsed > 0 {
+		rate = float64(nEvents) / elapsed.Seconds()
+	}
+	fmt.Fprintf(e.stderr, "eval: %d events, %d rules (%d failed, loaded in %v), %d matches, %.0f events/s\n",
+		nEvents, engine.Rules(), len(engine.Failed()), loadTime.Round(time.Millisecond), nMatches, rate)
+	cs.summary(e.stderr)
+	if problems > 0 {
+		return failed()
+	}
+	return nil
+}
 
+// evalEvents reads the events of files (or standard input for "-"),
+// decodes and matches them with one worker per CPU and writes the match
+// lines in input order; problems with the events go to standard error.
+// It returns the numbers of events, matches and problems, and an error
+// writing the output.
+func evalEvents(e *env, engine *eval.Engine, rt *eval.Route, flat eval.Flatten, withExplain bool, cs *corrState, files []string) (nEvents, nMatches, problems int, err error) {
+	out := bufio.NewWriterSize(e.stdout, 1<<16)
 	// Events are read in batches, decoded and matched by one worker per
 	// CPU, and written in input order by a single writer.
 	workers := runtime.GOMAXPROCS(0)
@@ -154,12 +179,11 @@ func runEval(e *env, o *evalOptions, args []string) error {
 			dec := eval.NewDecoder(flat)
 			ev := &eval.Event{}
 			for b := range jobs {
-				b.run(engine, rt, dec, ev, o.explain)
+				b.run(engine, rt, dec, ev, withExplain)
 				close(b.done)
 			}
 		}()
 	}
-	nEvents, nMatches := 0, 0
 	// Batches are recycled once written: fresh memory for every batch
 	// would cost page faults and garbage collections.
 	free := make(chan *evalBatch, 8*workers)
@@ -195,22 +219,24 @@ func runEval(e *env, o *evalOptions, args []string) error {
 		ordered <- b
 		jobs <- b
 	}
-	start := time.Now()
+	textHint := 0 // the longest batch text so far: growing a fresh one costs copies and page faults
 	newBatch := func() *evalBatch {
 		select {
 		case b := <-free:
 			b.reset()
 			return b
 		default:
-			return &evalBatch{recs: make([]events.Record, 0, evalBatchSize), ends: make([]int, 0, evalBatchSize), done: make(chan struct{})}
+			return &evalBatch{recs: make([]events.Record, 0, evalBatchSize), ends: make([]int, 0, evalBatchSize),
+				text: make([]byte, 0, textHint+textHint/8), done: make(chan struct{})}
 		}
 	}
 	batch := newBatch()
 	next := func() {
+		textHint = max(textHint, len(batch.text))
 		submit(batch)
 		batch = newBatch()
 	}
-	for _, file := range args {
+	for _, file := range files {
 		err := events.ReadFile(file, e.stdin, func(rec events.Record) error {
 			batch.add(rec)
 			if len(batch.recs) == evalBatchSize {
@@ -228,21 +254,8 @@ func runEval(e *env, o *evalOptions, args []string) error {
 	close(jobs)
 	close(ordered)
 	wg.Wait()
-	if err := <-writerDone; err != nil {
-		report(err)
-	}
-	elapsed := time.Since(start)
-	rate := 0.0
-	if elapsed > 0 {
-		rate = float64(nEvents) / elapsed.Seconds()
-	}
-	fmt.Fprintf(e.stderr, "eval: %d events, %d rules (%d failed, loaded in %v), %d matches, %.0f events/s\n",
-		nEvents, engine.Rules(), len(engine.Failed()), loadTime.Round(time.Millisecond), nMatches, rate)
-	cs.summary(e.stderr)
-	if problems > 0 {
-		return failed()
-	}
-	return nil
+	err = <-writerDone // the writer's counts are final once it is done
+	return nEvents, nMatches, problems, err
 }
 
 // evalBatchSize is the number of events handed to a worker at once.
