@@ -127,7 +127,7 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 			return nil, err
 		}
 		dslQuery = q
-		js, err := appendJSON(make([]byte, 0, 2048), obj{{"query", q}})
+		js, err := appendJSON(make([]byte, 0, 4096), obj{{"query", q}})
 		if err != nil {
 			return nil, err
 		}

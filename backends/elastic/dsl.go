@@ -119,13 +119,14 @@ func (d *dsl) pred(p *lower.Pred) (any, error) {
 	case lower.FieldRef:
 		return nil, d.unsupported(p, "fieldref modifier", "the Query DSL cannot compare two fields without a script query")
 	}
-	if shape, _ := p.Shape(); shape != lower.ShapeAny && typeOf(d.tbl, f) == typeBool {
+	typ := typeOf(d.tbl, f)
+	if shape, _ := p.Shape(); shape != lower.ShapeAny && typ == typeBool {
 		return nil, d.unsupported(p, "value", "%v", boolMismatch(p))
 	}
-	if shape, _ := p.Shape(); shape != lower.ShapeAny && typeOf(d.tbl, f) == typeNumber {
+	if shape, _ := p.Shape(); shape != lower.ShapeAny && typ == typeNumber {
 		return nil, d.unsupported(p, "value", "%v", numberMismatch(p))
 	}
-	if shape, _ := p.Shape(); shape != lower.ShapeAny && typeOf(d.tbl, f) == typeIP {
+	if shape, _ := p.Shape(); shape != lower.ShapeAny && typ == typeIP {
 		ip, err := ipValue(p)
 		if err != nil {
 			return nil, d.unsupported(p, "value", "%v", err)

@@ -108,6 +108,9 @@ func appendStd(b []byte, v any) ([]byte, error) {
 	return append(b, bytes.TrimRight(buf.Bytes(), "\n")...), nil
 }
 
+// newlineSpaces is a newline and the indentation of up to 32 levels.
+const newlineSpaces = "\n                                                                "
+
 // indent pretty-prints compact JSON with two spaces, byte for byte as
 // json.Indent(dst, compact, "", "  ") does for the valid, space-free JSON
 // that marshal writes, into one buffer of the final string.
@@ -117,6 +120,10 @@ func indent(compact []byte) string {
 	depth := 0
 	open := false // after { or [: the next byte decides between {} and a new line
 	newline := func() {
+		if n := 1 + 2*depth; n <= len(newlineSpaces) {
+			b.WriteString(newlineSpaces[:n])
+			return
+		}
 		b.WriteByte('\n')
 		for range depth {
 			b.WriteString("  ")

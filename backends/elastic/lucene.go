@@ -120,13 +120,14 @@ func (l *lucene) match(b *strings.Builder, f string, p *lower.Pred) error {
 		b.WriteString("_exists_:" + f)
 		return nil
 	}
-	if typeOf(l.tbl, p.Field) == typeBool {
+	typ := typeOf(l.tbl, p.Field)
+	if typ == typeBool {
 		return l.unsupported(p, "value", "%v", boolMismatch(p))
 	}
-	if typeOf(l.tbl, p.Field) == typeNumber {
+	if typ == typeNumber {
 		return l.unsupported(p, "value", "%v", numberMismatch(p))
 	}
-	if typeOf(l.tbl, p.Field) == typeIP {
+	if typ == typeIP {
 		ip, err := ipValue(p)
 		if err != nil {
 			return l.unsupported(p, "value", "%v", err)
