@@ -14,8 +14,9 @@ import (
 
 // BenchmarkEvalEvents measures the event half of `sigconv eval` — reading,
 // decoding, matching and writing the match lines, the code of evalEvents —
-// over the SigmaHQ corpus with routing, with the rules loaded once. The
-// events come from the file named by EVAL_EVENTS, e.g.
+// over the SigmaHQ corpus (or the rules under EVAL_RULES) with routing,
+// with the rules loaded once. The events come from the file named by
+// EVAL_EVENTS, e.g.
 //
 //	go run ./eval/internal/gen/evgen -n 20000 > /tmp/ev.jsonl
 //	EVAL_EVENTS=/tmp/ev.jsonl go test ./internal/cli -run '^$' -bench EvalEvents -cpu 1
@@ -27,7 +28,10 @@ func BenchmarkEvalEvents(b *testing.B) {
 	if file == "" {
 		b.Skip("set EVAL_EVENTS to a file of events")
 	}
-	const corpus = "../../../shared/sigma-rules/rules"
+	corpus := "../../../shared/sigma-rules/rules"
+	if dir := os.Getenv("EVAL_RULES"); dir != "" {
+		corpus = dir // e.g. a subset, to measure scaling with the rule count
+	}
 	if _, err := os.Stat(corpus); err != nil {
 		b.Skipf("SigmaHQ corpus not found at %s", corpus)
 	}
@@ -57,6 +61,7 @@ func BenchmarkEvalEvents(b *testing.B) {
 		b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 	}
 	b.ReportMetric(float64(matches), "matches")
+	b.ReportMetric(float64(engine.Rules()), "rules")
 }
 
 // cpuTime returns the process's user+system CPU time.
