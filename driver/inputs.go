@@ -22,6 +22,9 @@ type input struct {
 	rel    string // path relative to the argument it was found under
 	filter bool   // given with --filter: may hold only filter documents
 	err    error  // the argument could not be walked, or nil
+	// regular is true when the directory walk reported a regular file,
+	// which is then read without asking its size (see readOSFile).
+	regular bool
 }
 
 // collect expands the command-line paths into files: a directory is walked
@@ -58,7 +61,7 @@ func (d *Driver) collect(paths []string, filter bool) []input {
 			if ext := strings.ToLower(path.Ext(de.Name())); ext != ".yml" && ext != ".yaml" || isTestsFile(de.Name()) {
 				return nil
 			}
-			found = append(found, input{path: file, rel: d.rel(p, file), filter: filter})
+			found = append(found, input{path: file, rel: d.rel(p, file), filter: filter, regular: de.Type().IsRegular()})
 			return nil
 		})
 		if err != nil {
@@ -87,6 +90,9 @@ func (d *Driver) read(in input) ([]byte, error) {
 			return nil, nil
 		}
 		return io.ReadAll(d.opts.Stdin)
+	}
+	if in.regular && d.opts.FS == nil {
+		return readRegularFile(in.path)
 	}
 	return d.readFile(in.path)
 }

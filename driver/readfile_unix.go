@@ -57,3 +57,41 @@ func readOSFile(name string) ([]byte, error) {
 		}
 	}
 }
+
+// readRegularFile reads a file that the directory walk reported as a
+// regular file: open, read, close. A read of a regular file returns fewer
+// bytes than asked only at its end, so no size is asked first (fstat) and
+// no last read sees the end: three system calls per file instead of four.
+// Small files, nearly all rules, are read in one call into a stack buffer
+// and copied out at their size.
+func readRegularFile(name string) ([]byte, error) {
+	var fd int
+	var err error
+	for {
+		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	defer syscall.Close(fd)
+	var small [16 << 10]byte
+	buf := small[:]
+	n := 0
+	for {
+		m, err := syscall.Read(fd, buf[n:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+		}
+		n += m
+		if m == 0 || n < len(buf) {
+			return append([]byte(nil), buf[:n]...), nil
+		}
+		buf = append(buf, make([]byte, len(buf))...)
+	}
+}
