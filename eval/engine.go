@@ -57,6 +57,7 @@ type ctx struct {
 	next   []int32
 	fold   []string
 	foldOK []bool
+	kwDone []bool // scanned for keyword grams already
 	// per rule
 	ruleGen []uint32
 	cands   []int32
@@ -143,9 +144,11 @@ func (e *Engine) getCtx(ev *Event) *ctx {
 		c.next = make([]int32, n)
 		c.fold = make([]string, n)
 		c.foldOK = make([]bool, n)
+		c.kwDone = make([]bool, n)
 	}
-	c.next, c.fold, c.foldOK = c.next[:n], c.fold[:n], c.foldOK[:n]
+	c.next, c.fold, c.foldOK, c.kwDone = c.next[:n], c.fold[:n], c.foldOK[:n], c.kwDone[:n]
 	clear(c.foldOK)
+	clear(c.kwDone)
 	c.ev = ev
 	c.arena = c.arena[:0]
 	c.bound = c.bound[:0]

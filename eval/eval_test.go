@@ -3,6 +3,7 @@ package eval
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -94,5 +95,50 @@ func TestSeedRules(t *testing.T) {
 				t.Errorf("no routing (-want +got)\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestKeywordInIndexedField checks that keyword grams are found in a
+// value that is also scanned for its own field's grams (one pass serves
+// both), with and without routing, in every value kind of position.
+func TestKeywordInIndexedField(t *testing.T) {
+	rules := parseRules(t, "k.yml", `title: kw
+id: 00000000-0000-0000-0000-00000000000a
+logsource:
+  product: windows
+detection:
+  keywords:
+    - 'sekurlsa::'
+  condition: keywords
+---
+title: field
+id: 00000000-0000-0000-0000-00000000000b
+logsource:
+  product: windows
+  category: process_creation
+detection:
+  sel:
+    CommandLine|contains: 'whoami'
+    Image: 'C:\x\cmd.exe'
+  condition: sel
+`)
+	e, err := Compile(rules...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sysmon := `"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":1`
+	for _, tc := range []struct {
+		js   string
+		want []string
+	}{
+		{`{` + sysmon + `,"CommandLine":"x SEKURLSA::logonpasswords","Image":"C:\\x\\cmd.exe"}`, []string{"00000000-0000-0000-0000-00000000000a"}},
+		{`{` + sysmon + `,"CommandLine":"whoami","Image":"C:\\x\\SEKURLSA::.exe"}`, []string{"00000000-0000-0000-0000-00000000000a"}},
+		{`{` + sysmon + `,"CommandLine":"whoami","Image":"C:\\x\\cmd.exe","Other":"sekurlsa::x"}`, []string{"00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-00000000000b"}},
+		{`{"CommandLine":"Sekurlsa::"}`, []string{"00000000-0000-0000-0000-00000000000a"}},
+		{`{` + sysmon + `,"CommandLine":"whoami","Image":"C:\\x\\cmd.exe"}`, []string{"00000000-0000-0000-0000-00000000000b"}},
+	} {
+		if got := matchedIDs(e.Match(mustEvent(t, tc.js))); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: matched %v, want %v", tc.js, got, tc.want)
+		}
 	}
 }

@@ -539,22 +539,26 @@ func (x *index) hits(c *ctx, rt *Route) {
 			if fl&flagByte != 0 {
 				x.scanBytes(c, rt, id, c.folded(i))
 			}
+			// A value scanned for its field's grams is scanned for the
+			// route's keyword grams in the same pass.
 			switch {
 			case fl&flagExact != 0:
 				v := c.folded(i)
 				c.addCands(rt, x.exact[id][v])
 				if fl&flagGram != 0 {
-					x.scan(c, rt, id, v, &x.bloom)
+					x.scan(c, rt, id, v, &x.bloom, rt.kwGrams)
+					c.kwDone[i] = true
 				}
 			case fl&flagGram != 0:
-				x.scanField(c, rt, id, i, &x.bloom)
+				x.scanField(c, rt, id, i, &x.bloom, rt.kwGrams)
+				c.kwDone[i] = true
 			}
 		}
 	}
 	if rt.kwGrams != nil {
 		for i := range c.ev.Fields {
-			if c.ev.Fields[i].hasText() {
-				x.scanField(c, rt, anyField, int32(i), rt.kwGrams)
+			if c.ev.Fields[i].hasText() && !c.kwDone[i] {
+				x.scanField(c, rt, anyField, int32(i), rt.kwGrams, nil)
 			}
 		}
 	}
@@ -574,10 +578,11 @@ func (c *ctx) addCands(rt *Route, rules []int32) {
 }
 
 // scanField scans event field i, lower-casing ASCII on the fly; text with
-// other bytes is folded first. Windows pass f before the gram table.
-func (x *index) scanField(c *ctx, rt *Route, id int32, i int32, f *gramFilter) {
+// other bytes is folded first. Windows pass f before the gram table of
+// field id, and kw (when not nil) before the keyword grams.
+func (x *index) scanField(c *ctx, rt *Route, id int32, i int32, f, kw *gramFilter) {
 	if c.foldOK[i] {
-		x.scan(c, rt, id, c.fold[i], f)
+		x.scan(c, rt, id, c.fold[i], f, kw)
 		return
 	}
 	v := c.ev.Fields[i].Text
@@ -588,22 +593,28 @@ func (x *index) scanField(c *ctx, rt *Route, id int32, i int32, f *gramFilter) {
 	for j := 0; j < len(v); j++ {
 		b := v[j]
 		if b >= utf8.RuneSelf {
-			x.scan(c, rt, id, c.folded(i), f)
+			x.scan(c, rt, id, c.folded(i), f, kw)
 			return
 		}
 		if 'A' <= b && b <= 'Z' {
 			b += 'a' - 'A'
 		}
 		g = g<<8 | uint32(b)
-		if j >= 3 && f.has(id, g) {
+		if j < 3 {
+			continue
+		}
+		if f.has(id, g) {
 			c.addCands(rt, x.grams[uint64(uint32(id))<<32|uint64(g)])
+		}
+		if kw != nil && kw.has(anyField, g) {
+			c.addCands(rt, x.grams[uint64(g)])
 		}
 	}
 }
 
 // scan probes every 4-byte window of folded text v for gram atoms of
-// field id.
-func (x *index) scan(c *ctx, rt *Route, id int32, v string, f *gramFilter) {
+// field id (and keyword grams, see scanField).
+func (x *index) scan(c *ctx, rt *Route, id int32, v string, f, kw *gramFilter) {
 	if len(v) < 4 {
 		return
 	}
@@ -612,6 +623,9 @@ func (x *index) scan(c *ctx, rt *Route, id int32, v string, f *gramFilter) {
 		g = g<<8 | uint32(v[j])
 		if f.has(id, g) {
 			c.addCands(rt, x.grams[uint64(uint32(id))<<32|uint64(g)])
+		}
+		if kw != nil && kw.has(anyField, g) {
+			c.addCands(rt, x.grams[uint64(g)])
 		}
 	}
 }
