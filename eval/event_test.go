@@ -2,6 +2,7 @@ package eval
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -252,6 +253,19 @@ func TestDecodeStringsEveryPosition(t *testing.T) {
 			if _, err := DecodeEvent([]byte(bad), FlattenNone); err == nil {
 				t.Fatalf("%q: control character accepted", bad)
 			}
+		}
+	}
+}
+
+func TestSmallIntAgreesWithParseFloat(t *testing.T) {
+	for _, s := range []string{"0", "-0", "7", "-7", "4688", "007", "999999999999999", "-999999999999999", "1000000000000000", "12a", "", "-", "1.5", "1e3"} {
+		f, ok := smallInt(s)
+		want, err := strconv.ParseFloat(s, 64)
+		if ok && (err != nil || f != want || math.Signbit(f) != math.Signbit(want)) {
+			t.Errorf("smallInt(%q) = %v, ParseFloat %v, %v", s, f, want, err)
+		}
+		if !ok && len(s) > 0 && len(s) <= 15 && s != "-" && err == nil && !strings.ContainsAny(s, ".e") {
+			t.Errorf("smallInt(%q) refused a small integer", s)
 		}
 	}
 }

@@ -298,7 +298,11 @@ func (d *decoder) value(key string, ent *keyEntry, nested bool, depth int) error
 		if d.i == digits {
 			return d.errf("invalid number")
 		}
-		f, err := strconv.ParseFloat(text, 64)
+		f, ok := smallInt(text)
+		var err error
+		if !ok {
+			f, err = strconv.ParseFloat(text, 64)
+		}
 		if err != nil {
 			if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
 				return &SyntaxError{start, "invalid number " + strconv.Quote(text)}
@@ -462,4 +466,29 @@ func load64(s string, i int) uint64 {
 	b := s[i : i+8]
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// smallInt returns the value of an integer of at most 15 digits (exactly
+// what strconv.ParseFloat returns for it), and false for anything else.
+func smallInt(text string) (float64, bool) {
+	digits := text
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	f := float64(n)
+	if len(digits) < len(text) {
+		f = -f // -0 too, as ParseFloat gives
+	}
+	return f, true
 }

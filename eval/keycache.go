@@ -29,8 +29,9 @@ type keyEntry struct {
 	first   *keyEntry            // as an object: the member that came first last time
 	members map[string]*keyEntry // as an object: member name → entry
 
-	win     *keyEntry // the flattened key (winevt.FlattenKey), valid when winDone
-	winDone bool
+	win      *keyEntry // the flattened key (winevt.FlattenKey), valid when winDone
+	winDone  bool
+	winClass winClass // what flattening does with the key, once known
 }
 
 // maxCachedKeys bounds a Decoder's cache for streams with unbounded key

@@ -83,28 +83,38 @@ func flattenWindows(ev *Event, ents []*keyEntry, keys *keyCache) []*keyEntry {
 		if ents != nil {
 			ent = ents[i]
 		}
-		if f.Key != "Event" && !strings.HasPrefix(f.Key, "Event.") {
+		var class winClass
+		if ent != nil {
+			if ent.winClass == winUnknown {
+				ent.winClass = classifyWinKey(f.Key)
+			}
+			class = ent.winClass
+		} else {
+			class = classifyWinKey(f.Key)
+		}
+		if class == winOutside {
 			keep(f, ent)
 			continue
 		}
 		if f.Kind == KindObject {
 			continue
 		}
-		switch f.Key {
-		case "Event.EventData.Data.@Name", "Event.EventData.Data.#attributes.Name", "Event.EventData.Data.Name":
+		switch class {
+		case winDataName:
 			flush()
 			pending = f.Text
 			continue
-		case "Event.EventData.Data.#text", "Event.EventData.Data.value", "Event.EventData.Data.Value":
+		case winDataText:
 			if pending != "" {
 				f.Key, f.Nested = pending, false
 				keep(f, nil)
 				pending = ""
 				continue
 			}
-		}
-		if f.Kind == KindArray && f.Key == "Event.EventData.Data" {
-			continue
+		case winDataList:
+			if f.Kind == KindArray {
+				continue
+			}
 		}
 		if ent != nil {
 			if ent = keys.flattened(ent); ent == nil {
@@ -127,4 +137,32 @@ func flattenWindows(ev *Event, ents []*keyEntry, keys *keyCache) []*keyEntry {
 		ents = ents[:len(out)]
 	}
 	return ents
+}
+
+// winClass is what flattening does with a key; a Decoder's key cache
+// remembers it per key.
+type winClass uint8
+
+const (
+	winUnknown  winClass = iota // not classified yet
+	winOutside                  // outside the "Event" object: kept as it is
+	winEvent                    // flattened with winevt.FlattenKey
+	winDataName                 // the name of an xmltodict-style EventData item
+	winDataText                 // the value of such an item
+	winDataList                 // the list of such items
+)
+
+func classifyWinKey(key string) winClass {
+	switch key {
+	case "Event.EventData.Data.@Name", "Event.EventData.Data.#attributes.Name", "Event.EventData.Data.Name":
+		return winDataName
+	case "Event.EventData.Data.#text", "Event.EventData.Data.value", "Event.EventData.Data.Value":
+		return winDataText
+	case "Event.EventData.Data":
+		return winDataList
+	}
+	if key != "Event" && !strings.HasPrefix(key, "Event.") {
+		return winOutside
+	}
+	return winEvent
 }
