@@ -162,15 +162,28 @@ func (q *esql) match(b *strings.Builder, f string, p *lower.Pred) error {
 		f = "TO_LOWER(" + f + ")"
 		lit = strings.ToLower(lit)
 	}
+	// Written piece by piece: this runs for most predicates.
 	switch shape {
 	case lower.ShapeExact:
-		b.WriteString(f + " == " + esqlString(lit))
+		b.WriteString(f)
+		b.WriteString(" == ")
+		writeESQLString(b, lit)
 	case lower.ShapePrefix:
-		b.WriteString("STARTS_WITH(" + f + ", " + esqlString(lit) + ")")
+		b.WriteString("STARTS_WITH(")
+		b.WriteString(f)
+		b.WriteString(", ")
+		writeESQLString(b, lit)
+		b.WriteByte(')')
 	case lower.ShapeSuffix:
-		b.WriteString("ENDS_WITH(" + f + ", " + esqlString(lit) + ")")
+		b.WriteString("ENDS_WITH(")
+		b.WriteString(f)
+		b.WriteString(", ")
+		writeESQLString(b, lit)
+		b.WriteByte(')')
 	default:
-		b.WriteString(f + " LIKE " + esqlString(likePattern(p.Pattern, ci)))
+		b.WriteString(f)
+		b.WriteString(" LIKE ")
+		writeESQLString(b, likePattern(p.Pattern, ci))
 	}
 	return nil
 }
@@ -201,6 +214,7 @@ func (q *esql) fieldRef(b *strings.Builder, p *lower.Pred) error {
 // ? and \ are escaped with a backslash (the string escaping doubles it).
 func likePattern(parts []ir.StrPart, lowerCase bool) string {
 	var b strings.Builder
+	b.Grow(patternLen(parts) + 8)
 	for _, p := range parts {
 		switch p.Kind {
 		case ir.PartLit:
@@ -228,6 +242,12 @@ func likePattern(parts []ir.StrPart, lowerCase bool) string {
 func esqlString(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/4 + 2)
+	writeESQLString(&b, s)
+	return b.String()
+}
+
+// writeESQLString writes esqlString(s) to b.
+func writeESQLString(b *strings.Builder, s string) {
 	b.WriteByte('"')
 	for _, r := range s {
 		switch r {
@@ -246,7 +266,6 @@ func esqlString(s string) string {
 		}
 	}
 	b.WriteByte('"')
-	return b.String()
 }
 
 // esqlField quotes a field name with backticks unless it is a plain
