@@ -92,7 +92,7 @@ func (q *eql) list(b *strings.Builder, terms []lower.Expr) bool {
 	if exact {
 		op = " in ("
 	}
-	b.WriteString(eqlField(field) + op + strings.Join(vals, ", ") + ")")
+	writeAll(b, eqlField(field), op, strings.Join(vals, ", "), ")")
 	return true
 }
 
@@ -104,9 +104,9 @@ func (q *eql) pred(b *strings.Builder, p *lower.Pred) error {
 	typ := typeOf(q.tbl, p.Field)
 	switch p.Kind {
 	case lower.Null:
-		b.WriteString(f + " == null")
+		writeAll(b, f, " == null")
 	case lower.Exists:
-		b.WriteString(f + " != null")
+		writeAll(b, f, " != null")
 	case lower.Bool:
 		if typ == typeBool {
 			b.WriteString(fmt.Sprintf("%s == %t", f, p.Bool))
@@ -115,29 +115,29 @@ func (q *eql) pred(b *strings.Builder, p *lower.Pred) error {
 		}
 	case lower.Number:
 		if typ == typeNumber {
-			b.WriteString(f + " == " + p.Num.Raw)
+			writeAll(b, f, " == ", p.Num.Raw)
 		} else {
-			b.WriteString(f + " : " + eqlString(p.Num.Raw))
+			writeAll(b, f, " : ", eqlString(p.Num.Raw))
 		}
 	case lower.Compare:
 		if typ == typeNumber {
-			b.WriteString(f + " " + compareOp(p.Op) + " " + p.Num.Raw)
+			writeAll(b, f, " ", compareOp(p.Op), " ", p.Num.Raw)
 		} else {
 			// EQL is typed: a keyword field (event.code, ...) is compared
 			// numerically through number().
-			b.WriteString("number(" + f + ") " + compareOp(p.Op) + " " + p.Num.Raw)
+			writeAll(b, "number(", f, ") ", compareOp(p.Op), " ", p.Num.Raw)
 		}
 	case lower.CIDR:
 		if typ != typeIP {
 			return q.unsupported(p, "cidr modifier", "field %s is not an ip field; EQL's cidrMatch takes ip fields only", p.Field)
 		}
-		b.WriteString("cidrMatch(" + f + ", " + eqlString(p.Prefix.String()) + ")")
+		writeAll(b, "cidrMatch(", f, ", ", eqlString(p.Prefix.String()), ")")
 	case lower.Regex:
 		re, err := predRegex(p)
 		if err != nil {
 			return q.unsupported(p, "re modifier", "%v", err)
 		}
-		b.WriteString(f + " regex " + eqlString(re))
+		writeAll(b, f, " regex ", eqlString(re))
 	case lower.FieldRef:
 		return q.unsupported(p, "fieldref modifier", "EQL cannot compare two fields of an event")
 	case lower.Match:
@@ -161,21 +161,21 @@ func (q *eql) match(b *strings.Builder, f string, p *lower.Pred) error {
 		if err != nil {
 			return q.unsupported(p, "value", "%v", err)
 		}
-		b.WriteString("cidrMatch(" + f + ", " + eqlString(netip.PrefixFrom(netip.MustParseAddr(ip), netip.MustParseAddr(ip).BitLen()).String()) + ")")
+		writeAll(b, "cidrMatch(", f, ", ", eqlString(netip.PrefixFrom(netip.MustParseAddr(ip), netip.MustParseAddr(ip).BitLen()).String()), ")")
 		return nil
 	}
 	switch {
 	case shape == lower.ShapeAny:
-		b.WriteString(f + " != null")
+		writeAll(b, f, " != null")
 	case shape == lower.ShapeExact && (p.Cased || !hasCase(lit)):
-		b.WriteString(f + " == " + eqlString(lit))
+		writeAll(b, f, " == ", eqlString(lit))
 	case literalWildcards(p.Pattern):
 		re := patternRegex(p.Pattern, !p.Cased)
-		b.WriteString(f + " regex " + eqlString(re))
+		writeAll(b, f, " regex ", eqlString(re))
 	case p.Cased:
-		b.WriteString(f + " like " + eqlString(eqlWildcard(p.Pattern)))
+		writeAll(b, f, " like ", eqlString(eqlWildcard(p.Pattern)))
 	default:
-		b.WriteString(f + " : " + eqlString(eqlWildcard(p.Pattern)))
+		writeAll(b, f, " : ", eqlString(eqlWildcard(p.Pattern)))
 	}
 	return nil
 }

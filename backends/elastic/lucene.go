@@ -73,33 +73,33 @@ func (l *lucene) pred(b *strings.Builder, p *lower.Pred) error {
 	f := luceneField(p.Field)
 	switch p.Kind {
 	case lower.Null:
-		b.WriteString("(NOT _exists_:" + f + ")")
+		writeAll(b, "(NOT _exists_:", f, ")")
 	case lower.Exists:
-		b.WriteString("_exists_:" + f)
+		writeAll(b, "_exists_:", f)
 	case lower.Bool:
 		if p.Bool {
-			b.WriteString(f + ":true")
+			writeAll(b, f, ":true")
 		} else {
-			b.WriteString(f + ":false")
+			writeAll(b, f, ":false")
 		}
 	case lower.Number:
-		b.WriteString(f + ":" + luceneQuote(p.Num.Raw))
+		writeAll(b, f, ":", luceneQuote(p.Num.Raw))
 	case lower.Compare:
 		if typeOf(l.tbl, p.Field) != typeNumber {
 			return l.unsupported(p, p.Op.String()+" modifier", "field %s is not known to be numeric; a query_string range on a keyword field compares strings, not numbers", p.Field)
 		}
-		b.WriteString(f + ":" + compareOp(p.Op) + luceneEscape(p.Num.Raw))
+		writeAll(b, f, ":", compareOp(p.Op), luceneEscape(p.Num.Raw))
 	case lower.CIDR:
 		if typeOf(l.tbl, p.Field) != typeIP {
 			return l.unsupported(p, "cidr modifier", "field %s is not an ip field; Lucene matches CIDR networks only on ip fields", p.Field)
 		}
-		b.WriteString(f + ":" + luceneQuote(p.Prefix.String()))
+		writeAll(b, f, ":", luceneQuote(p.Prefix.String()))
 	case lower.Regex:
 		re, err := predRegex(p)
 		if err != nil {
 			return l.unsupported(p, "re modifier", "%v", err)
 		}
-		b.WriteString(f + ":/" + escapeSlash(re) + "/")
+		writeAll(b, f, ":/", escapeSlash(re), "/")
 	case lower.Match:
 		return l.match(b, f, p)
 	case lower.FieldRef:
@@ -117,7 +117,7 @@ func (l *lucene) pred(b *strings.Builder, p *lower.Pred) error {
 func (l *lucene) match(b *strings.Builder, f string, p *lower.Pred) error {
 	shape, lit := p.Shape()
 	if shape == lower.ShapeAny {
-		b.WriteString("_exists_:" + f)
+		writeAll(b, "_exists_:", f)
 		return nil
 	}
 	typ := typeOf(l.tbl, p.Field)
@@ -132,21 +132,21 @@ func (l *lucene) match(b *strings.Builder, f string, p *lower.Pred) error {
 		if err != nil {
 			return l.unsupported(p, "value", "%v", err)
 		}
-		b.WriteString(f + ":" + luceneQuote(ip))
+		writeAll(b, f, ":", luceneQuote(ip))
 		return nil
 	}
 	if shape == lower.ShapeExact && lit == "" {
 		// A quoted empty phrase parses to no query at all; the regexp ()
 		// matches exactly the empty string (also as one value of an
 		// array).
-		b.WriteString(f + ":/()/")
+		writeAll(b, f, ":/()/")
 		return nil
 	}
 	fold := !p.Cased && partsHaveCase(p.Pattern)
 	if fold {
 		re := patternRegex(p.Pattern, true)
 		if len(re) <= maxRegexLength && !l.cfg.caseSensitiveLucene {
-			b.WriteString(f + ":/" + escapeSlash(re) + "/")
+			writeAll(b, f, ":/", escapeSlash(re), "/")
 			return nil
 		}
 		if l.cfg.caseSensitiveLucene {
@@ -156,10 +156,10 @@ func (l *lucene) match(b *strings.Builder, f string, p *lower.Pred) error {
 		}
 	}
 	if shape == lower.ShapeExact {
-		b.WriteString(f + ":" + luceneQuote(lit))
+		writeAll(b, f, ":", luceneQuote(lit))
 		return nil
 	}
-	b.WriteString(f + ":" + luceneWildcard(p.Pattern))
+	writeAll(b, f, ":", luceneWildcard(p.Pattern))
 	return nil
 }
 
@@ -182,6 +182,14 @@ func compareOp(op ir.Op) string {
 		return ">"
 	}
 	return ">="
+}
+
+// writeAll writes the strings to b one after another, without
+// concatenating them first.
+func writeAll(b *strings.Builder, parts ...string) {
+	for _, s := range parts {
+		b.WriteString(s)
+	}
 }
 
 // luceneReserved are the characters query_string gives a meaning to
