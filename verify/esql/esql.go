@@ -305,15 +305,17 @@ func (p *parser) primary() (expr, error) {
 			return &arith{op: "-", l: literal{0.0}, r: e}, nil
 		}
 	case exprparse.Ident:
-		switch strings.ToUpper(t.Text) {
-		case "TRUE":
+		switch lit := strings.ToUpper(t.Text); {
+		case t.Quoted:
+			// a backquoted `true` or `null` is a field name
+		case lit == "TRUE":
 			return literal{true}, nil
-		case "FALSE":
+		case lit == "FALSE":
 			return literal{false}, nil
-		case "NULL":
+		case lit == "NULL":
 			return literal{nil}, nil
 		}
-		if p.Op("(") {
+		if !t.Quoted && p.Op("(") {
 			call := &call{name: strings.ToUpper(t.Text)}
 			if !p.Op(")") {
 				err := p.List(func() error {

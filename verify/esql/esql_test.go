@@ -9,7 +9,7 @@ import (
 // Cases from the ES|QL reference: operators, LIKE / RLIKE, IN, IS NULL, functions, "Working
 // with NULL values" and "ES|QL multivalued fields".
 func TestMatch(t *testing.T) {
-	ev := interp.Event{"a": "Abc", "b": "y", "destination.port": 445.0, "source.ip": "10.1.2.3", "mv": []any{"p", "q"}}
+	ev := interp.Event{"a": "Abc", "b": "y", "true": "t", "not": "n", "destination.port": 445.0, "source.ip": "10.1.2.3", "mv": []any{"p", "q"}}
 	const from = "FROM logs-* | WHERE "
 	tests := []struct {
 		name, where string
@@ -17,6 +17,9 @@ func TestMatch(t *testing.T) {
 	}{
 		{"== case-sensitive", `a == "abc"`, false},
 		{"== exact", `a == "Abc"`, true},
+		{"backquoted true is a field", "`true` == \"t\"", true},
+		{"backquoted not is a field", "`not` == \"n\"", true},
+		{"true is a literal", `true`, true},
 		{"TO_LOWER", `TO_LOWER(a) == "abc"`, true},
 		{"LIKE whole value", `a LIKE "b*"`, false},
 		{"LIKE wildcards", `a LIKE "?b*"`, true},

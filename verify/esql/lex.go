@@ -12,8 +12,7 @@ import (
 // exprparse's): only the common escapes (\n \r \t \" \\), a signed exponent in numbers, and
 // a backquoted part joined by a dot to the name before it (a.`b c`).
 //
-// Backquoted names are not marked Quoted here, so a backquoted AND / OR / NOT is still read
-// as the keyword, as this interpreter always has (sigconv never emits one).
+// Backquoted names are marked Quoted: a backquoted AND, NOT, IS, TRUE or NULL is a field name.
 func lex(src string) ([]exprparse.Token, error) {
 	s := exprparse.NewScanner("esql", src)
 	for s.More() {
@@ -46,9 +45,10 @@ func lex(src string) ([]exprparse.Token, error) {
 			}
 			if n := len(s.Toks); n > 0 && s.Toks[n-1].Kind == exprparse.Ident && strings.HasSuffix(s.Toks[n-1].Text, ".") {
 				s.Toks[n-1].Text += name
+				s.Toks[n-1].Quoted = true
 				continue
 			}
-			s.Emit(exprparse.Ident, name, start, false)
+			s.Emit(exprparse.Ident, name, start, true)
 		case unicode.IsDigit(c):
 			start := s.I
 			s.Emit(exprparse.Number, s.Number(true), start, false)
