@@ -127,11 +127,11 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 			return nil, err
 		}
 		dslQuery = q
-		js, err := appendJSON(make([]byte, 0, 4096), obj{{"query", q}})
+		js, err := appendIndented(make([]byte, 0, 8192), obj{{"query", q}}, 0)
 		if err != nil {
 			return nil, err
 		}
-		query = indent(js)
+		query = string(js)
 	case ESQL:
 		var sb strings.Builder
 		sb.Grow(1024) // about a query's length: no regrowth for most rules

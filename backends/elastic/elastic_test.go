@@ -165,14 +165,16 @@ func FuzzLuceneRegex(f *testing.F) {
 	})
 }
 
-// TestIndentMatchesEncodingJSON checks indent against json.Indent, which
-// it replaces for speed.
+// TestIndentMatchesEncodingJSON checks indent and appendIndented against
+// json.Indent, which they replace for speed.
 func TestIndentMatchesEncodingJSON(t *testing.T) {
 	for _, v := range []any{
 		obj{},
 		[]any{},
 		obj{{"query", obj{{"bool", obj{{"should", []any{obj{}, []any{}, "a{b}[c],d:e", `q"\`, 1, true}}}}}}},
 		obj{{"k", "\u2028<&>\n\t"}, {"e", []any{[]any{[]any{}}}}},
+		obj{{"f", 1.5}, {"n", []any(nil)}, {"i", int64(-3)}, {"o", []obj{{{"a", obj{{"b", []any{1}}}}}, {}}}},
+		obj{{"m", map[string]any{"z": []any{map[string]any{}}, "a": map[string]int{"x": 1}}}},
 	} {
 		compact, err := marshal(v)
 		if err != nil {
@@ -184,6 +186,13 @@ func TestIndentMatchesEncodingJSON(t *testing.T) {
 		}
 		if got := indent(compact); got != want.String() {
 			t.Errorf("indent(%s) =\n%s\nwant\n%s", compact, got, want.String())
+		}
+		got, err := appendIndented(nil, v, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want.String() {
+			t.Errorf("appendIndented(%s) =\n%s\nwant\n%s", compact, got, want.String())
 		}
 	}
 }

@@ -170,3 +170,78 @@ func indent(compact []byte) string {
 	}
 	return b.String()
 }
+
+// appendIndented appends v as marshal followed by indent would write it,
+// at the given depth, in one pass over the tree: the DSL format is the
+// largest output, and writing it compactly first and indenting the copy
+// cost a second pass and a second buffer.
+func appendIndented(b []byte, v any, depth int) ([]byte, error) {
+	var err error
+	switch v := v.(type) {
+	case obj:
+		if len(v) == 0 {
+			return append(b, "{}"...), nil
+		}
+		b = append(b, '{')
+		for i, m := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendNewline(b, depth+1)
+			if b, err = appendString(b, m.Key); err != nil {
+				return nil, err
+			}
+			b = append(b, ": "...)
+			if b, err = appendIndented(b, m.Value, depth+1); err != nil {
+				return nil, err
+			}
+		}
+		b = appendNewline(b, depth)
+		return append(b, '}'), nil
+	case []any:
+		if len(v) == 0 {
+			return appendJSON(b, v) // null or []
+		}
+		b = append(b, '[')
+		for i, e := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendNewline(b, depth+1)
+			if b, err = appendIndented(b, e, depth+1); err != nil {
+				return nil, err
+			}
+		}
+		b = appendNewline(b, depth)
+		return append(b, ']'), nil
+	case string, bool, int, int64:
+		return appendJSON(b, v)
+	}
+	// Anything else is encoded compactly and indented; JSON text has no
+	// raw newlines inside strings, so shifting every line by the depth is
+	// exact.
+	js, err := appendJSON(nil, v)
+	if err != nil {
+		return nil, err
+	}
+	if len(js) == 0 || js[0] != '{' && js[0] != '[' {
+		return append(b, js...), nil
+	}
+	s := indent(js)
+	if depth > 0 {
+		s = strings.ReplaceAll(s, "\n", "\n"+strings.Repeat("  ", depth))
+	}
+	return append(b, s...), nil
+}
+
+// appendNewline appends a newline and the indentation of depth levels.
+func appendNewline(b []byte, depth int) []byte {
+	if n := 1 + 2*depth; n <= len(newlineSpaces) {
+		return append(b, newlineSpaces[:n]...)
+	}
+	b = append(b, '\n')
+	for range depth {
+		b = append(b, "  "...)
+	}
+	return b
+}

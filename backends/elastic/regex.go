@@ -188,7 +188,7 @@ func inner(b *strings.Builder, re *syntax.Regexp) error {
 				limit, what = maxBroadRepeat, "a repetition of a class matching almost any character"
 			}
 			if re.Max > limit || re.Max < 0 && re.Min > limit {
-				return fmt.Errorf("%s counted over %d (%s) makes Lucene's automaton exceed its 10000 determinized states", what, limit, re)
+				return fmt.Errorf("%s counted over %d (%s) makes Lucene's automaton exceed its 10000 determinized states", what, limit, regexString(re))
 			}
 			b.WriteByte('{')
 			b.WriteString(strconv.Itoa(re.Min))
