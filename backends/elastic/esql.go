@@ -2,6 +2,8 @@ package elastic
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sigconv/sigconv/backends"
 	"github.com/sigconv/sigconv/backends/internal/lower"
@@ -151,39 +153,51 @@ func (q *esql) pred(b *strings.Builder, p *lower.Pred) error {
 func (q *esql) match(b *strings.Builder, f string, p *lower.Pred) error {
 	shape, lit := p.Shape()
 	if shape == lower.ShapeAny {
-		b.WriteString(f + " IS NOT NULL")
+		b.WriteString(f)
+		b.WriteString(" IS NOT NULL")
 		return nil
 	}
-	if t := typeOf(q.tbl, p.Field); t != typeUnknown {
-		f = "TO_STRING(" + f + ")" // string operators take no ip or boolean values
-	}
+	// string operators take no ip or boolean values
+	typed := typeOf(q.tbl, p.Field) != typeUnknown
 	ci := !p.Cased && partsHaveCase(p.Pattern)
-	if ci {
-		f = "TO_LOWER(" + f + ")"
-		lit = strings.ToLower(lit)
+	// Written piece by piece, the field wrapped in TO_LOWER / TO_STRING
+	// and the value lowercased on the way: this runs for most predicates.
+	field := func() {
+		if ci {
+			b.WriteString("TO_LOWER(")
+		}
+		if typed {
+			b.WriteString("TO_STRING(")
+		}
+		b.WriteString(f)
+		if typed {
+			b.WriteByte(')')
+		}
+		if ci {
+			b.WriteByte(')')
+		}
 	}
-	// Written piece by piece: this runs for most predicates.
 	switch shape {
 	case lower.ShapeExact:
-		b.WriteString(f)
+		field()
 		b.WriteString(" == ")
-		writeESQLString(b, lit)
+		writeESQLText(b, lit, ci, false)
 	case lower.ShapePrefix:
 		b.WriteString("STARTS_WITH(")
-		b.WriteString(f)
+		field()
 		b.WriteString(", ")
-		writeESQLString(b, lit)
+		writeESQLText(b, lit, ci, false)
 		b.WriteByte(')')
 	case lower.ShapeSuffix:
 		b.WriteString("ENDS_WITH(")
-		b.WriteString(f)
+		field()
 		b.WriteString(", ")
-		writeESQLString(b, lit)
+		writeESQLText(b, lit, ci, false)
 		b.WriteByte(')')
 	default:
-		b.WriteString(f)
+		field()
 		b.WriteString(" LIKE ")
-		writeESQLString(b, likePattern(p.Pattern, ci))
+		writeESQLLike(b, p.Pattern, ci)
 	}
 	return nil
 }
@@ -210,33 +224,6 @@ func (q *esql) fieldRef(b *strings.Builder, p *lower.Pred) error {
 	return nil
 }
 
-// likePattern writes a Sigma pattern as an ES|QL LIKE pattern: literal *,
-// ? and \ are escaped with a backslash (the string escaping doubles it).
-func likePattern(parts []ir.StrPart, lowerCase bool) string {
-	var b strings.Builder
-	b.Grow(patternLen(parts) + 8)
-	for _, p := range parts {
-		switch p.Kind {
-		case ir.PartLit:
-			t := p.Text
-			if lowerCase {
-				t = strings.ToLower(t)
-			}
-			for _, r := range t {
-				if r == '*' || r == '?' || r == '\\' {
-					b.WriteByte('\\')
-				}
-				b.WriteRune(r)
-			}
-		case ir.PartWildMany:
-			b.WriteByte('*')
-		case ir.PartWildOne:
-			b.WriteByte('?')
-		}
-	}
-	return b.String()
-}
-
 // esqlString writes an ES|QL string literal. The grammar knows the escapes
 // \t \n \r \" \\; other characters stand for themselves.
 func esqlString(s string) string {
@@ -248,8 +235,59 @@ func esqlString(s string) string {
 
 // writeESQLString writes esqlString(s) to b.
 func writeESQLString(b *strings.Builder, s string) {
+	writeESQLText(b, s, false, false)
+}
+
+// writeESQLLike writes a Sigma pattern as the string literal of an ES|QL
+// LIKE pattern: literal *, ? and \ are escaped with a backslash (which
+// the string escaping doubles), without intermediate strings.
+func writeESQLLike(b *strings.Builder, parts []ir.StrPart, lowerCase bool) {
 	b.WriteByte('"')
-	for _, r := range s {
+	for _, p := range parts {
+		switch p.Kind {
+		case ir.PartLit:
+			writeESQLChars(b, p.Text, lowerCase, true)
+		case ir.PartWildMany:
+			b.WriteByte('*')
+		case ir.PartWildOne:
+			b.WriteByte('?')
+		}
+	}
+	b.WriteByte('"')
+}
+
+// writeESQLText writes s as an ES|QL string literal, lowercased
+// (strings.ToLower) when lowerCase is set and with *, ? and \ escaped for
+// LIKE when like is set.
+func writeESQLText(b *strings.Builder, s string, lowerCase, like bool) {
+	b.WriteByte('"')
+	writeESQLChars(b, s, lowerCase, like)
+	b.WriteByte('"')
+}
+
+// writeESQLChars writes the characters of writeESQLText. Runs of ASCII
+// characters that need no escape (nor lowercasing) are copied at once;
+// other characters go one rune at a time, invalid UTF-8 as U+FFFD, as
+// ranging over the string and strings.ToLower do.
+func writeESQLChars(b *strings.Builder, s string, lowerCase, like bool) {
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf && c != '"' && c != '\\' && c != '\n' && c != '\r' && c != '\t' &&
+			!(lowerCase && 'A' <= c && c <= 'Z') && !(like && (c == '*' || c == '?')) {
+			i++
+			continue
+		}
+		b.WriteString(s[start:i])
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		start = i
+		if lowerCase {
+			r = unicode.ToLower(r)
+		}
+		if like && (r == '*' || r == '?' || r == '\\') {
+			b.WriteString(`\\`) // LIKE's backslash, doubled by the string escaping
+		}
 		switch r {
 		case '"':
 			b.WriteString(`\"`)
@@ -265,7 +303,7 @@ func writeESQLString(b *strings.Builder, s string) {
 			b.WriteRune(r)
 		}
 	}
-	b.WriteByte('"')
+	b.WriteString(s[start:])
 }
 
 // esqlField quotes a field name with backticks unless it is a plain
