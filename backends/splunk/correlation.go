@@ -27,10 +27,11 @@ import (
 //     with a static-time-window warning, as the specification allows
 //     ("should" level: events straddling a bin boundary are missed);
 //   - temporal_ordered chains streamstats stages (orderedSequence);
-//   - a chained correlation (one level, sliding gt / gte event_count,
-//     value_count or value_sum) is computed in the same pipeline: its
-//     events are marked where its window reaches the threshold, and those
-//     marks are the events of the outer correlation.
+//   - a chained correlation (event_count, value_count, value_sum with one
+//     gt / gte, temporal, temporal_ordered; nested to any depth) is
+//     computed in the same pipeline: its events are marked where it fires
+//     (correlation_chain.go), and those marks are the events of the
+//     correlation above it.
 
 // ConvertCorrelation converts one correlation rule.
 func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.Output, error) {
@@ -87,11 +88,12 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 // corrRef is one entry of a correlation's rules: a detection rule or a
 // chained correlation, with the eval field that is 1 on its events.
 type corrRef struct {
-	name string
-	id   string                     // rule or correlation id, for aliases
-	rule *pipeline.Result           // a detection rule, or nil
-	sub  *backends.CorrelationInput // a chained correlation, or nil
-	flag string                     // sigma_r<i> (rule) or sigma_q<i> (correlation)
+	name  string
+	id    string                     // rule or correlation id, for aliases
+	rule  *pipeline.Result           // a detection rule, or nil
+	sub   *backends.CorrelationInput // a chained correlation, or nil
+	flag  string                     // sigma_r<i> (rule) or sigma_q<i>[_<j>…] (correlation)
+	inner []corrRef                  // a chained correlation's own references
 }
 
 // correlationRefs pairs the correlation's rules with the processed rules and
@@ -153,21 +155,32 @@ func correlationBase(c *ir.Correlation, rules []*pipeline.Result, chained []*bac
 		leaves = append(leaves, leaf{res: res, search: e.prefilter(res, x), eval: e.whereWithState(res, x)})
 		return "sigma_r" + strconv.Itoa(len(leaves)), nil
 	}
-	subFlags := make([][]string, len(refs)) // leaf flags of each chained correlation
-	for i := range refs {
-		if refs[i].rule != nil {
-			if refs[i].flag, err = addLeaf(refs[i].rule); err != nil {
-				return nil, nil, err
+	var resolve func(refs []corrRef, prefix string) error
+	resolve = func(refs []corrRef, prefix string) error {
+		for i := range refs {
+			if refs[i].rule != nil {
+				f, err := addLeaf(refs[i].rule)
+				if err != nil {
+					return err
+				}
+				refs[i].flag = f
+				continue
 			}
-			continue
-		}
-		for _, res := range refs[i].sub.Rules {
-			f, err := addLeaf(res)
+			sub := refs[i].sub
+			inner, err := correlationRefs(sub.Correlation, sub.Rules, sub.Chained)
 			if err != nil {
-				return nil, nil, err
+				return err
 			}
-			subFlags[i] = append(subFlags[i], f)
+			refs[i].flag = prefix + strconv.Itoa(i+1)
+			refs[i].inner = inner
+			if err := resolve(refs[i].inner, refs[i].flag+"_"); err != nil {
+				return err
+			}
 		}
+		return nil
+	}
+	if err := resolve(refs, "sigma_q"); err != nil {
+		return nil, nil, err
 	}
 	parts := make([]string, len(leaves))
 	flags := make([]string, len(leaves))
@@ -190,17 +203,11 @@ func correlationBase(c *ir.Correlation, rules []*pipeline.Result, chained []*bac
 	lines := []string{sel, "| eval " + strings.Join(flags, ", "), "| where " + strings.Join(all, " OR ")}
 	if len(chained) > 0 {
 		lines = append(lines, "| sort 0 _time")
-		for i := range refs {
-			if refs[i].sub == nil {
-				continue
-			}
-			refs[i].flag = "sigma_q" + strconv.Itoa(i+1)
-			stage, err := chainedStage(refs[i].sub, subFlags[i], refs[i].flag)
-			if err != nil {
-				return nil, nil, err
-			}
-			lines = append(lines, stage...)
+		stages, err := chainedStages(refs)
+		if err != nil {
+			return nil, nil, err
 		}
+		lines = append(lines, stages...)
 		hits := make([]string, len(refs))
 		for i, r := range refs {
 			hits[i] = r.flag + "==1"
@@ -234,69 +241,6 @@ func correlationBase(c *ir.Correlation, rules []*pipeline.Result, chained []*bac
 		lines = append(lines, "| eval "+a.Name+"=case("+strings.Join(cases, ", ")+")")
 	}
 	return lines, refs, nil
-}
-
-// chainedStage computes a chained correlation in place: on each of its
-// events, flag is 1 when the sliding window ending there reaches the
-// threshold — the moment the correlation fires, which is the "event" the
-// outer correlation sees. Only sliding gt / gte correlations of event
-// counts, distinct values or sums over detection rules are chained.
-func chainedStage(in *backends.CorrelationInput, leafFlags []string, flag string) ([]string, error) {
-	c := in.Correlation
-	pos := c.TypePos
-	if !pos.IsValid() {
-		pos = c.Pos
-	}
-	switch {
-	case len(in.Chained) > 0:
-		return nil, backends.Unsupported(pos, Name, "chained correlation", "correlations nested more than one level are not converted")
-	case len(c.Aliases) > 0:
-		return nil, backends.Unsupported(pos, Name, "chained correlation", "aliases in a chained correlation are not converted")
-	case c.Cond == nil || len(c.Cond.Bounds) != 1 || (c.Cond.Bounds[0].Op != "gt" && c.Cond.Bounds[0].Op != "gte"):
-		return nil, backends.Unsupported(pos, Name, "chained correlation", "only a single gt / gte threshold is converted for a chained correlation (it fires when a sliding window reaches it)")
-	}
-	span := c.Timespan.Duration
-	if span < time.Second || span%time.Second != 0 {
-		return nil, backends.Unsupported(c.Timespan.Pos, Name, "timespan", "%q is not a whole number of seconds", c.Timespan.Raw)
-	}
-	for _, g := range c.GroupBy {
-		if !plainSearchField.MatchString(g) {
-			return nil, backends.Unsupported(pos, Name, "group-by field", "%q is not a plain field name", g)
-		}
-	}
-	hit := make([]string, len(leafFlags))
-	for i, f := range leafFlags {
-		hit[i] = f + "==1"
-	}
-	h := strings.Join(hit, " OR ")
-	field := ""
-	if c.Cond.Field != "" {
-		if !evalFieldOK(c.Cond.Field) {
-			return nil, backends.Unsupported(c.Cond.Pos, Name, "condition field", "%q cannot be written as an eval field name", c.Cond.Field)
-		}
-		field = evalField(c.Cond.Field)
-	}
-	var fn string
-	switch {
-	case c.Type == ir.EventCount:
-		fn = "count(eval(if(" + h + ", 1, null())))"
-	case c.Type == ir.ValueCount && field != "":
-		fn = "dc(eval(if(" + h + ", " + field + ", null())))"
-	case c.Type == ir.ValueSum && field != "":
-		fn = "sum(eval(if(" + h + ", " + field + ", null())))"
-	default:
-		return nil, backends.Unsupported(pos, Name, "chained "+string(c.Type)+" correlation", "only event_count, value_count and value_sum are converted as chained correlations")
-	}
-	count := flag + "_value"
-	by := ""
-	if len(c.GroupBy) > 0 {
-		by = " by " + strings.Join(c.GroupBy, " ")
-	}
-	b := c.Cond.Bounds[0]
-	return []string{
-		"| streamstats time_window=" + strconv.FormatInt(int64(span/time.Second), 10) + "s " + fn + " as " + count + by,
-		"| eval " + flag + "=if((" + h + ") AND " + count + corrOps[b.Op] + strconv.FormatFloat(b.Value, 'f', -1, 64) + ", 1, 0)",
-	}, nil
 }
 
 // singleRuleBase is the rule's own query; an alias is the rule's field.
@@ -379,25 +323,31 @@ func (e *emitter) whereWithState(res *pipeline.Result, x lower.Expr) string {
 // the most room for the rest of the sequence. The rule matches at events
 // of rule n that end a chain.
 func orderedSequence(c *ir.Correlation, secs int64, flags []string) ([]string, error) {
-	n := len(flags)
 	if c.Cond != nil && len(c.Cond.Bounds) > 0 {
 		return nil, backends.Unsupported(c.Cond.Pos, Name, "temporal_ordered condition", "a condition on an ordered sequence is not converted (the sequence of all rules is required)")
 	}
+	lines := append([]string{"| sort 0 _time"}, orderedStages("sigma_", c.GroupBy, secs, flags)...)
+	return append(lines, "| where isnotnull(sigma_s"+strconv.Itoa(len(flags))+")"), nil
+}
+
+// orderedStages are orderedSequence's stages over the events marked by
+// flags (events sorted by time); prefix+"s<n>" ends up set, to the
+// chain's latest start, on the events that end a chain.
+func orderedStages(prefix string, groupBy []string, secs int64, flags []string) []string {
 	by := ""
-	if len(c.GroupBy) > 0 {
-		by = " by " + strings.Join(c.GroupBy, " ")
+	if len(groupBy) > 0 {
+		by = " by " + strings.Join(groupBy, " ")
 	}
 	window := strconv.FormatInt(secs, 10)
-	lines := []string{"| sort 0 _time", "| eval sigma_s1=if(" + flags[0] + "==1, _time, null())"}
-	for k := 2; k <= n; k++ {
-		prev, cur := "sigma_s"+strconv.Itoa(k-1), "sigma_s"+strconv.Itoa(k)
-		p := "sigma_p" + strconv.Itoa(k-1)
+	lines := []string{"| eval " + prefix + "s1=if(" + flags[0] + "==1, _time, null())"}
+	for k := 2; k <= len(flags); k++ {
+		prev, cur := prefix+"s"+strconv.Itoa(k-1), prefix+"s"+strconv.Itoa(k)
+		p := prefix + "p" + strconv.Itoa(k-1)
 		lines = append(lines,
 			"| streamstats time_window="+window+"s current=false max("+prev+") as "+p+by,
 			"| eval "+cur+"=if("+flags[k-1]+"==1 AND _time-"+p+"<="+window+", "+p+", null())")
 	}
-	lines = append(lines, "| where isnotnull(sigma_s"+strconv.Itoa(n)+")")
-	return lines, nil
+	return lines
 }
 
 // aggregation renders the windowed aggregation and its threshold.
