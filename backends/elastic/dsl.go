@@ -23,7 +23,7 @@ func (d *dsl) expr(e lower.Expr) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return obj{{"bool", obj{{"must", qs}}}}, nil
+		return &boolQuery{occur: "must", qs: qs}, nil
 	case *lower.Or:
 		if q, ok := d.terms(e.Terms); ok {
 			return q, nil
@@ -32,13 +32,13 @@ func (d *dsl) expr(e lower.Expr) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return obj{{"bool", obj{{"should", qs}, {"minimum_should_match", 1}}}}, nil
+		return &boolQuery{occur: "should", qs: qs}, nil
 	case *lower.Not:
 		q, err := d.expr(e.X)
 		if err != nil {
 			return nil, err
 		}
-		return obj{{"bool", obj{{"must_not", []any{q}}}}}, nil
+		return &boolQuery{occur: "must_not", qs: []any{q}}, nil
 	case *lower.Pred:
 		return d.pred(e)
 	}
@@ -93,29 +93,29 @@ func (d *dsl) pred(p *lower.Pred) (any, error) {
 	f := p.Field
 	switch p.Kind {
 	case lower.Null:
-		return obj{{"bool", obj{{"must_not", []any{exists(f)}}}}}, nil
+		return &boolQuery{occur: "must_not", qs: []any{exists(f)}}, nil
 	case lower.Exists:
 		return exists(f), nil
 	case lower.Bool:
-		return obj{{"term", obj{{f, obj{{"value", p.Bool}}}}}}, nil
+		return &leafQuery{kind: "term", field: f, key: "value", num: p.Bool}, nil
 	case lower.Number:
-		return obj{{"term", obj{{f, obj{{"value", numberValue(p.Num)}}}}}}, nil
+		return &leafQuery{kind: "term", field: f, key: "value", num: numberValue(p.Num)}, nil
 	case lower.Compare:
 		if typeOf(d.tbl, f) != typeNumber {
 			return nil, d.unsupported(p, p.Op.String()+" modifier", "field %s is not known to be numeric; a range query on a keyword field compares strings, not numbers", f)
 		}
-		return obj{{"range", obj{{f, obj{{compareKey(p.Op), numberValue(p.Num)}}}}}}, nil
+		return &leafQuery{kind: "range", field: f, key: compareKey(p.Op), num: numberValue(p.Num)}, nil
 	case lower.CIDR:
 		if typeOf(d.tbl, f) != typeIP {
 			return nil, d.unsupported(p, "cidr modifier", "field %s is not an ip field; a term query matches CIDR networks only on ip fields", f)
 		}
-		return obj{{"term", obj{{f, obj{{"value", p.Prefix.String()}}}}}}, nil
+		return &leafQuery{kind: "term", field: f, key: "value", str: p.Prefix.String()}, nil
 	case lower.Regex:
 		re, err := predRegex(p)
 		if err != nil {
 			return nil, d.unsupported(p, "re modifier", "%v", err)
 		}
-		return obj{{"regexp", obj{{f, obj{{"value", re}, {"flags", "ALL"}}}}}}, nil
+		return &leafQuery{kind: "regexp", field: f, key: "value", str: re, flags: "ALL"}, nil
 	case lower.FieldRef:
 		return nil, d.unsupported(p, "fieldref modifier", "the Query DSL cannot compare two fields without a script query")
 	}
@@ -131,16 +131,12 @@ func (d *dsl) pred(p *lower.Pred) (any, error) {
 		if err != nil {
 			return nil, d.unsupported(p, "value", "%v", err)
 		}
-		return obj{{"term", obj{{f, obj{{"value", ip}}}}}}, nil
+		return &leafQuery{kind: "term", field: f, key: "value", str: ip}, nil
 	}
 	shape, lit := p.Shape()
 	ci := !p.Cased && partsHaveCase(p.Pattern)
 	query := func(kind, value string) any {
-		body := obj{{"value", value}}
-		if ci {
-			body = append(body, kv{"case_insensitive", true})
-		}
-		return obj{{kind, obj{{f, body}}}}
+		return &leafQuery{kind: kind, field: f, key: "value", str: value, ci: ci}
 	}
 	switch shape {
 	case lower.ShapeAny:
@@ -153,7 +149,7 @@ func (d *dsl) pred(p *lower.Pred) (any, error) {
 	return query("wildcard", dslWildcard(p.Pattern)), nil
 }
 
-func exists(f string) any { return obj{{"exists", obj{{"field", f}}}} }
+func exists(f string) any { return &leafQuery{kind: "exists", field: f} }
 
 func compareKey(op ir.Op) string {
 	switch op {

@@ -73,6 +73,10 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		return strconv.AppendInt(b, int64(v), 10), nil
 	case int64:
 		return strconv.AppendInt(b, v, 10), nil
+	case *leafQuery:
+		return appendLeaf(b, v, jsonLayout{})
+	case *boolQuery:
+		return appendBool(b, v, jsonLayout{})
 	}
 	return appendStd(b, v)
 }
@@ -216,6 +220,10 @@ func appendIndented(b []byte, v any, depth int) ([]byte, error) {
 		return append(b, ']'), nil
 	case string, bool, int, int64:
 		return appendJSON(b, v)
+	case *leafQuery:
+		return appendLeaf(b, v, jsonLayout{indented: true, depth: depth})
+	case *boolQuery:
+		return appendBool(b, v, jsonLayout{indented: true, depth: depth})
 	}
 	// Anything else is encoded compactly and indented; JSON text has no
 	// raw newlines inside strings, so shifting every line by the depth is
