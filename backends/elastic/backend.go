@@ -33,6 +33,10 @@ func (l Language) String() string { return langNames[l] }
 type Backend struct {
 	lang   Language
 	attack func() *attack.Matrix // ATT&CK tables, loaded on first use
+	// dslBufs holds *[]byte buffers the DSL is written into before it is
+	// copied into the query string: most rules then allocate only that
+	// string instead of a growing buffer each.
+	dslBufs sync.Pool
 }
 
 func newBackend(l Language) *Backend {
@@ -127,11 +131,17 @@ func (b *Backend) Convert(in *backends.Input) (*backends.Output, error) {
 			return nil, err
 		}
 		dslQuery = q
-		js, err := appendIndented(make([]byte, 0, 8192), obj{{"query", q}}, 0)
+		buf, _ := b.dslBufs.Get().(*[]byte)
+		if buf == nil {
+			buf = new([]byte)
+		}
+		js, err := appendIndented((*buf)[:0], obj{{"query", q}}, 0)
 		if err != nil {
 			return nil, err
 		}
 		query = string(js)
+		*buf = js
+		b.dslBufs.Put(buf)
 	case ESQL:
 		var sb strings.Builder
 		sb.Grow(1024) // about a query's length: no regrowth for most rules
