@@ -273,6 +273,34 @@ func writeFoldRune(b *strings.Builder, r rune) {
 	b.WriteByte(']')
 }
 
+// foldedLetters holds [Aa] to [Zz], four bytes each.
+const foldedLetters = "[Aa][Bb][Cc][Dd][Ee][Ff][Gg][Hh][Ii][Jj][Kk][Ll][Mm][Nn][Oo][Pp][Qq][Rr][Ss][Tt][Uu][Vv][Ww][Xx][Yy][Zz]"
+
+// writeFoldText writes writeFoldRune of every character of s (invalid
+// UTF-8 as U+FFFD, as ranging over s gives it), ASCII letters from a
+// table: this runs for every character of every case-insensitive Lucene
+// value.
+func writeFoldText(b *strings.Builder, s string) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			writeFoldRune(b, r)
+			i += size
+			continue
+		}
+		switch {
+		case 'a' <= c && c <= 'z':
+			b.WriteString(foldedLetters[4*(c-'a') : 4*(c-'a')+4])
+		case 'A' <= c && c <= 'Z':
+			b.WriteString(foldedLetters[4*(c-'A') : 4*(c-'A')+4])
+		default:
+			writeRegexRune(b, rune(c))
+		}
+		i++
+	}
+}
+
 // writeClass writes a character class given as sorted lo-hi pairs. A class
 // reaching the top of Unicode from zero is written as the negation of its
 // complement, which is shorter and free of control characters.
@@ -337,12 +365,12 @@ func patternRegex(parts []ir.StrPart, fold bool) string {
 	for _, p := range parts {
 		switch p.Kind {
 		case ir.PartLit:
+			if fold {
+				writeFoldText(&b, p.Text)
+				continue
+			}
 			for _, r := range p.Text {
-				if fold {
-					writeFoldRune(&b, r)
-				} else {
-					writeRegexRune(&b, r)
-				}
+				writeRegexRune(&b, r)
 			}
 		case ir.PartWildMany:
 			b.WriteString(".*")

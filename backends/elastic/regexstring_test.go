@@ -2,6 +2,7 @@ package elastic
 
 import (
 	"regexp/syntax"
+	"strings"
 	"testing"
 )
 
@@ -23,6 +24,20 @@ func TestRegexString(t *testing.T) {
 			if got, want := regexString(re), re.String(); got != want {
 				t.Errorf("regexString(%q, %v) = %q, want %q", expr, flags, got, want)
 			}
+		}
+	}
+}
+
+// TestWriteFoldText checks writeFoldText against writeFoldRune per rune.
+func TestWriteFoldText(t *testing.T) {
+	for _, s := range []string{"", "AbcXYZ az", `C:\Windows\*.exe`, "ß\u212aİÄö", "bad\xffutf\xc3", "\x00\x7f~{|}@[`"} {
+		var got, want strings.Builder
+		writeFoldText(&got, s)
+		for _, r := range s {
+			writeFoldRune(&want, r)
+		}
+		if got.String() != want.String() {
+			t.Errorf("writeFoldText(%q) = %q, want %q", s, got.String(), want.String())
 		}
 	}
 }
