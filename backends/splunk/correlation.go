@@ -88,12 +88,13 @@ func (b *Backend) ConvertCorrelation(in *backends.CorrelationInput) (*backends.O
 // corrRef is one entry of a correlation's rules: a detection rule or a
 // chained correlation, with the eval field that is 1 on its events.
 type corrRef struct {
-	name  string
-	id    string                     // rule or correlation id, for aliases
-	rule  *pipeline.Result           // a detection rule, or nil
-	sub   *backends.CorrelationInput // a chained correlation, or nil
-	flag  string                     // sigma_r<i> (rule) or sigma_q<i>[_<j>…] (correlation)
-	inner []corrRef                  // a chained correlation's own references
+	name   string
+	id     string                     // rule or correlation id, for aliases
+	rule   *pipeline.Result           // a detection rule, or nil
+	sub    *backends.CorrelationInput // a chained correlation, or nil
+	flag   string                     // sigma_r<i> (rule) or sigma_q<i>[_<j>…] (correlation)
+	inner  []corrRef                  // a chained correlation's own references
+	groups []groupRead                // how its group-by values are read, when not plain fields
 }
 
 // correlationRefs pairs the correlation's rules with the processed rules and
@@ -230,7 +231,7 @@ func correlationBase(c *ir.Correlation, rules []*pipeline.Result, chained []*bac
 					if !evalFieldOK(af.Field) {
 						return nil, nil, backends.Unsupported(af.Pos, Name, "alias field", "%q cannot be written as an eval field name", af.Field)
 					}
-					cases = append(cases, r.flag+"==1, "+evalField(af.Field))
+					cases = append(cases, r.flag+"==1, "+readField(r, af.Field))
 					break
 				}
 			}
@@ -240,7 +241,11 @@ func correlationBase(c *ir.Correlation, rules []*pipeline.Result, chained []*bac
 		}
 		lines = append(lines, "| eval "+a.Name+"=case("+strings.Join(cases, ", ")+")")
 	}
-	return lines, refs, nil
+	read, err := chainedReads(c, refs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(lines, read...), refs, nil
 }
 
 // singleRuleBase is the rule's own query; an alias is the rule's field.

@@ -29,54 +29,179 @@ import (
 // Q_prev is the condition at the group's previous event within the
 // timespan; after a longer gap the group starts afresh, as the evaluator
 // drops a group once its newest entry leaves the window.
+//
+// Aliases: a chained correlation whose group-by differs per reference
+// groups by a per-reference case() (sigma_q<i>_g<n>), and the level above
+// reads that value wherever the evaluator would answer with the hit's
+// group value (groupRead).
 
 // chainedStages computes, innermost first, the flags of the chained
-// correlations among refs.
+// correlations among refs, and records how the level above reads their
+// group-by values.
 func chainedStages(refs []corrRef) ([]string, error) {
 	var lines []string
-	for _, r := range refs {
-		if r.sub == nil {
+	for i := range refs {
+		if refs[i].sub == nil {
 			continue
 		}
-		inner, err := chainedStages(r.inner)
+		inner, err := chainedStages(refs[i].inner)
 		if err != nil {
 			return nil, err
 		}
-		stage, err := chainedStage(r.sub, r.inner, r.flag)
+		stage, groups, err := chainedStage(refs[i].sub, refs[i].inner, refs[i].flag)
 		if err != nil {
 			return nil, err
 		}
+		refs[i].groups = groups
 		lines = append(lines, inner...)
 		lines = append(lines, stage...)
 	}
 	return lines, nil
 }
 
+// groupRead is how the level above reads one group-by value of a chained
+// correlation's hits. The evaluator answers the group-by name and every
+// field an alias maps it to with the group value; when that value is not
+// the event's own field of that name, it is expr.
+type groupRead struct {
+	names map[string]bool
+	expr  string
+}
+
+// meta is the metadata of the document r resolves to.
+func (r corrRef) meta() *ir.Meta {
+	if r.rule != nil {
+		return r.rule.Rule.Metadata()
+	}
+	return r.sub.Correlation.Metadata()
+}
+
+// aliasField resolves name through c's aliases for r's document (named by
+// name or id), as the evaluator does.
+func aliasField(c *ir.Correlation, name string, r corrRef) string {
+	m := r.meta()
+	for _, a := range c.Aliases {
+		if a.Name != name {
+			continue
+		}
+		for _, af := range a.Fields {
+			if (m.Name != "" && af.Rule == m.Name) || (m.ID != "" && strings.EqualFold(af.Rule, m.ID)) {
+				return af.Field
+			}
+		}
+	}
+	return name
+}
+
+// readField is the eval expression of field name of r's events as the
+// correlation above reads it: a chained correlation's group value, or the
+// event's own field.
+func readField(r corrRef, name string) string {
+	for _, g := range r.groups {
+		if g.names[name] {
+			return g.expr
+		}
+	}
+	return evalField(name)
+}
+
+// chainedReads sets, on the events marked by chained correlations with
+// aliases (here or below), the group-by and condition fields of the
+// top-level correlation c that are not its own aliases to the values the
+// evaluator reads from those hits: their group values.
+func chainedReads(c *ir.Correlation, refs []corrRef) ([]string, error) {
+	aliased := map[string]bool{}
+	for _, a := range c.Aliases {
+		aliased[a.Name] = true
+	}
+	names := append([]string(nil), c.GroupBy...)
+	if c.Cond != nil && c.Cond.Field != "" {
+		names = append(names, c.Cond.Field)
+	}
+	var lines []string
+	for _, name := range names {
+		if aliased[name] {
+			continue
+		}
+		var cases []string
+		for _, r := range refs {
+			if e := readField(r, name); e != evalField(name) {
+				cases = append(cases, r.flag+"==1, "+e)
+			}
+		}
+		if len(cases) == 0 {
+			continue
+		}
+		if !plainEvalField.MatchString(name) {
+			return nil, backends.Unsupported(c.Pos, Name, "field", "%q is read from an aliased chained correlation but is not a plain eval field name", name)
+		}
+		aliased[name] = true // once
+		lines = append(lines, "| eval "+name+"=case("+strings.Join(cases, ", ")+", true(), "+name+")")
+	}
+	return lines, nil
+}
+
+// perRef is the eval expression of field name (resolved through c's
+// aliases) of the events of each ref: the one expression when they agree,
+// else a case() over the refs' flags (an event of several refs takes the
+// first).
+func perRef(c *ir.Correlation, refs []corrRef, name string, pos ir.Pos) (string, map[string]bool, error) {
+	names := map[string]bool{name: true}
+	var cases []string
+	same := true
+	for _, r := range refs {
+		f := aliasField(c, name, r)
+		if !evalFieldOK(f) {
+			return "", nil, backends.Unsupported(pos, Name, "alias field", "%q cannot be written as an eval field name", f)
+		}
+		names[f] = true
+		e := readField(r, f)
+		same = same && (len(cases) == 0 || e == cases[1])
+		cases = append(cases, r.flag+"==1", e)
+	}
+	if same {
+		return cases[1], names, nil
+	}
+	return "case(" + strings.Join(cases, ", ") + ")", names, nil
+}
+
 // chainedStage sets flag on the events at which the chained correlation
 // in fires; refs are its references with their flags already computed.
-func chainedStage(in *backends.CorrelationInput, refs []corrRef, flag string) ([]string, error) {
+func chainedStage(in *backends.CorrelationInput, refs []corrRef, flag string) ([]string, []groupRead, error) {
 	c := in.Correlation
 	pos := c.TypePos
 	if !pos.IsValid() {
 		pos = c.Pos
 	}
-	if len(c.Aliases) > 0 {
-		return nil, backends.Unsupported(c.Aliases[0].Pos, Name, "chained correlation", "aliases in a chained correlation are not converted")
-	}
 	span := c.Timespan.Duration
 	if span < time.Second || span%time.Second != 0 {
-		return nil, backends.Unsupported(c.Timespan.Pos, Name, "timespan", "%q is not a whole number of seconds", c.Timespan.Raw)
+		return nil, nil, backends.Unsupported(c.Timespan.Pos, Name, "timespan", "%q is not a whole number of seconds", c.Timespan.Raw)
 	}
 	secs := int64(span / time.Second)
 	window := "time_window=" + strconv.FormatInt(secs, 10) + "s"
-	for _, g := range c.GroupBy {
-		if !plainSearchField.MatchString(g) {
-			return nil, backends.Unsupported(pos, Name, "group-by field", "%q is not a plain field name", g)
+	var lines []string
+	var groups []groupRead
+	byFields := make([]string, len(c.GroupBy))
+	for i, g := range c.GroupBy {
+		e, names, err := perRef(c, refs, g, pos)
+		if err != nil {
+			return nil, nil, err
 		}
+		if e == evalField(g) {
+			if !plainSearchField.MatchString(g) {
+				return nil, nil, backends.Unsupported(pos, Name, "group-by field", "%q is not a plain field name", g)
+			}
+			byFields[i] = g
+			continue
+		}
+		// Aliased (here or below): group by the value computed per ref.
+		byFields[i] = flag + "_g" + strconv.Itoa(i+1)
+		lines = append(lines, "| eval "+byFields[i]+"="+e)
+		groups = append(groups, groupRead{names: names, expr: byFields[i]})
 	}
 	by := ""
-	if len(c.GroupBy) > 0 {
-		by = " by " + strings.Join(c.GroupBy, " ")
+	if len(byFields) > 0 {
+		by = " by " + strings.Join(byFields, " ")
 	}
 	var bounds []ir.CorrBound
 	if c.Cond != nil {
@@ -93,25 +218,25 @@ func chainedStage(in *backends.CorrelationInput, refs []corrRef, flag string) ([
 	h := strings.Join(member, " OR ")
 	field := ""
 	if c.Cond != nil && c.Cond.Field != "" {
-		if !evalFieldOK(c.Cond.Field) {
-			return nil, backends.Unsupported(c.Cond.Pos, Name, "condition field", "%q cannot be written as an eval field name", c.Cond.Field)
+		e, _, err := perRef(c, refs, c.Cond.Field, c.Cond.Pos)
+		if err != nil {
+			return nil, nil, err
 		}
-		field = evalField(c.Cond.Field)
+		field = e
 	}
 	value := flag + "_value"
-	var lines []string
 	var cond string
 	switch c.Type {
 	case ir.EventCount, ir.ValueCount, ir.ValueSum:
 		if !growing {
-			return nil, backends.Unsupported(pos, Name, "chained correlation", "only a single gt / gte threshold is converted for a chained %s correlation (it fires when a sliding window reaches it)", c.Type)
+			return nil, nil, backends.Unsupported(pos, Name, "chained correlation", "only a single gt / gte threshold is converted for a chained %s correlation (it fires when a sliding window reaches it)", c.Type)
 		}
 		var fn string
 		switch {
 		case c.Type == ir.EventCount:
 			fn = "count(eval(if(" + h + ", 1, null())))"
 		case field == "":
-			return nil, backends.Unsupported(pos, Name, "chained "+string(c.Type)+" correlation", "the condition names no field")
+			return nil, nil, backends.Unsupported(pos, Name, "chained "+string(c.Type)+" correlation", "the condition names no field")
 		case c.Type == ir.ValueCount:
 			fn = "dc(eval(if(" + h + ", " + field + ", null())))"
 		default:
@@ -148,11 +273,11 @@ func chainedStage(in *backends.CorrelationInput, refs []corrRef, flag string) ([
 		case growing:
 			cond = threshold(value)
 		default:
-			return nil, backends.Unsupported(pos, Name, "chained correlation", "only the default (all rules) or a single gt / gte threshold is converted for a chained temporal correlation")
+			return nil, nil, backends.Unsupported(pos, Name, "chained correlation", "only the default (all rules) or a single gt / gte threshold is converted for a chained temporal correlation")
 		}
 	case ir.TemporalOrdered:
 		if len(bounds) > 0 {
-			return nil, backends.Unsupported(c.Cond.Pos, Name, "temporal_ordered condition", "a condition on an ordered sequence is not converted (the sequence of all rules is required)")
+			return nil, nil, backends.Unsupported(c.Cond.Pos, Name, "temporal_ordered condition", "a condition on an ordered sequence is not converted (the sequence of all rules is required)")
 		}
 		// The sequence is complete in the window ending at an event when
 		// some chain ending at or before it starts within the timespan.
@@ -161,16 +286,16 @@ func chainedStage(in *backends.CorrelationInput, refs []corrRef, flag string) ([
 			flags[i] = r.flag
 		}
 		last := flag + "_s" + strconv.Itoa(len(flags))
-		lines = append(orderedStages(flag+"_", c.GroupBy, secs, flags),
+		lines = append(append(lines, orderedStages(flag+"_", byFields, secs, flags)...),
 			"| streamstats "+window+" max("+last+") as "+value+by)
 		cond = "_time-" + value + "<=" + strconv.FormatInt(secs, 10)
 	default:
-		return nil, backends.Unsupported(pos, Name, "chained "+string(c.Type)+" correlation", "only event_count, value_count, value_sum, temporal and temporal_ordered are converted as chained correlations (they fire when a sliding window reaches the condition)")
+		return nil, nil, backends.Unsupported(pos, Name, "chained "+string(c.Type)+" correlation", "only event_count, value_count, value_sum, temporal and temporal_ordered are converted as chained correlations (they fire when a sliding window reaches the condition)")
 	}
 	on, prev := flag+"_on", flag+"_prev"
 	return append(lines,
 		"| eval "+on+"=if("+h+", if("+cond+", 1, 0), null())",
 		"| streamstats "+window+" current=false last("+on+") as "+prev+by,
 		"| eval "+flag+"=if("+on+"==1 AND coalesce("+prev+", 0)==0, 1, 0)",
-	), nil
+	), groups, nil
 }

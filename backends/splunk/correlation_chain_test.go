@@ -88,6 +88,23 @@ func TestChainedCorrelations(t *testing.T) {
 | streamstats time_window=300s count as sigma_event_count by Host
 | where sigma_event_count>=2`},
 	}
+	tests = append(tests, struct {
+		name string
+		in   *backends.CorrelationInput
+		want string
+	}{"inner aliases", aliasedChain(),
+		"(A=\"1\") OR (B=\"2\")\n| eval sigma_r1=if(lower(A)==\"1\", 1, 0), sigma_r2=if(lower(B)==\"2\", 1, 0)\n| where sigma_r1==1 OR sigma_r2==1\n| sort 0 _time\n" +
+			`| eval sigma_q1_g1=case(sigma_r1==1, Computer, sigma_r2==1, 'host.name')
+| streamstats time_window=300s dc(eval(if(sigma_r1==1 OR sigma_r2==1, case(sigma_r1==1, SrcIp, sigma_r2==1, 'source.ip'), null()))) as sigma_q1_value by sigma_q1_g1
+| eval sigma_q1_on=if(sigma_r1==1 OR sigma_r2==1, if(sigma_q1_value>=2, 1, 0), null())
+| streamstats time_window=300s current=false last(sigma_q1_on) as sigma_q1_prev by sigma_q1_g1
+| eval sigma_q1=if(sigma_q1_on==1 AND coalesce(sigma_q1_prev, 0)==0, 1, 0)
+| where sigma_q1==1
+| eval sigma_rule=mvappend(if(sigma_q1==1, "inner", null()))
+| eval Host=case(sigma_q1==1, sigma_q1_g1, true(), Host)
+| sort 0 _time
+| streamstats time_window=300s count as sigma_event_count by Host
+| where sigma_event_count>=2`})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := New().ConvertCorrelation(tc.in)
@@ -110,8 +127,9 @@ func TestChainedCorrelationRefusals(t *testing.T) {
 		return &backends.CorrelationInput{Correlation: chainCorr("outer", ir.EventCount, "gte", 2, inner.Name),
 			Chained: []*backends.CorrelationInput{{Correlation: inner, Rules: rules}}}
 	}
-	aliased := chainCorr("inner", ir.EventCount, "gte", 2, "a")
-	aliased.Aliases = []ir.Alias{{Name: "Host", Fields: []ir.AliasField{{Rule: "a", Field: "Computer"}}}}
+	a.Rule.Name = "a"
+	badAlias := chainCorr("inner", ir.EventCount, "gte", 2, "a")
+	badAlias.Aliases = []ir.Alias{{Name: "Host", Fields: []ir.AliasField{{Rule: "a", Field: "it's"}}}}
 	avg := chainCorr("inner", ir.ValueAvg, "gte", 2, "a")
 	avg.Cond.Field = "Bytes"
 	tests := []struct {
@@ -121,7 +139,7 @@ func TestChainedCorrelationRefusals(t *testing.T) {
 	}{
 		{"inner lt", outer(chainCorr("inner", ir.EventCount, "lt", 2, "a"), a), "single gt / gte"},
 		{"inner avg", outer(avg, a), "value_avg"},
-		{"inner alias", outer(aliased, a), "aliases"},
+		{"inner alias field", outer(badAlias, a), "alias field"},
 		{"inner temporal lte", outer(chainCorr("inner", ir.Temporal, "lte", 1, "a"), a), "temporal"},
 		{"inner ordered with condition", outer(chainCorr("inner", ir.TemporalOrdered, "gte", 1, "a"), a), "temporal_ordered"},
 		{"deep refusal", &backends.CorrelationInput{Correlation: chainCorr("top", ir.EventCount, "gte", 2, "inner"),
@@ -136,4 +154,20 @@ func TestChainedCorrelationRefusals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// aliasedChain is an event_count over a value_count whose group-by and
+// value field are aliases to different fields of its two rules.
+func aliasedChain() *backends.CorrelationInput {
+	a := rule(ref("s"), sel("s", it("A", "", sv("1"))))
+	b := rule(ref("s"), sel("s", it("B", "", sv("2"))))
+	a.Rule.Name, b.Rule.Name = "a", "b"
+	inner := chainCorr("inner", ir.ValueCount, "gte", 2, "a", "b")
+	inner.Cond.Field = "ip"
+	inner.Aliases = []ir.Alias{
+		{Name: "Host", Fields: []ir.AliasField{{Rule: "a", Field: "Computer"}, {Rule: "b", Field: "host.name"}}},
+		{Name: "ip", Fields: []ir.AliasField{{Rule: "a", Field: "SrcIp"}, {Rule: "b", Field: "source.ip"}}},
+	}
+	return &backends.CorrelationInput{Correlation: chainCorr("outer", ir.EventCount, "gte", 2, "inner"),
+		Chained: []*backends.CorrelationInput{{Correlation: inner, Rules: []*pipeline.Result{a, b}}}}
 }
