@@ -77,8 +77,9 @@ func (r corrRef) meta() *ir.Meta {
 }
 
 // aliasField resolves name through c's aliases for r's document (named by
-// name or id), as the evaluator does.
-func aliasField(c *ir.Correlation, name string, r corrRef) string {
+// name or id), as the evaluator does; pos is the alias entry's position,
+// or the zero Pos.
+func aliasField(c *ir.Correlation, name string, r corrRef) (field string, pos ir.Pos) {
 	m := r.meta()
 	for _, a := range c.Aliases {
 		if a.Name != name {
@@ -86,11 +87,11 @@ func aliasField(c *ir.Correlation, name string, r corrRef) string {
 		}
 		for _, af := range a.Fields {
 			if (m.Name != "" && af.Rule == m.Name) || (m.ID != "" && strings.EqualFold(af.Rule, m.ID)) {
-				return af.Field
+				return af.Field, af.Pos
 			}
 		}
 	}
-	return name
+	return name, ir.Pos{}
 }
 
 // readField is the eval expression of field name of r's events as the
@@ -150,9 +151,12 @@ func perRef(c *ir.Correlation, refs []corrRef, name string, pos ir.Pos) (string,
 	var cases []string
 	same := true
 	for _, r := range refs {
-		f := aliasField(c, name, r)
+		f, at := aliasField(c, name, r)
+		if !at.IsValid() {
+			at = pos
+		}
 		if !evalFieldOK(f) {
-			return "", nil, backends.Unsupported(pos, Name, "alias field", "%q cannot be written as an eval field name", f)
+			return "", nil, backends.Unsupported(at, Name, "alias field", "%q cannot be written as an eval field name", f)
 		}
 		names[f] = true
 		e := readField(r, f)
