@@ -22,34 +22,37 @@ const (
 	typeBool                     // boolean
 )
 
-// ecsSuffixTypes gives the mapping type of ECS fields by their last name
+// ecsSuffixType gives the mapping type of ECS fields by their last name
 // component, for the families whose type is fixed across ECS field sets
 // (https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html):
-// *.ip is ip; *.port, *.pid, *.bytes, *.packets are long.
-var ecsSuffixTypes = map[string]fieldType{
-	"ip":       typeIP,
-	"port":     typeNumber,
-	"pid":      typeNumber,
-	"ppid":     typeNumber,
-	"bytes":    typeNumber,
-	"packets":  typeNumber,
-	"sequence": typeNumber,
+// *.ip is ip; *.port, *.pid, *.bytes, *.packets are long. It and
+// ecsFieldType are switches rather than maps: they run several times for
+// every predicate, and most names are decided by their length alone.
+func ecsSuffixType(last string) fieldType {
+	switch last {
+	case "ip":
+		return typeIP
+	case "port", "pid", "ppid", "bytes", "packets", "sequence":
+		return typeNumber
+	}
+	return typeUnknown
 }
 
-// ecsFieldTypes lists individual ECS fields whose type matters for
+// ecsFieldType gives individual ECS fields whose type matters for
 // comparisons and that the suffix rule does not cover.
-var ecsFieldTypes = map[string]fieldType{
-	"related.ip":                 typeIP,
-	"process.thread.id":          typeNumber,
-	"process.exit_code":          typeNumber,
-	"process.args_count":         typeNumber,
-	"network.iana_number":        typeUnknown, // keyword in ECS
-	"file.size":                  typeNumber,
-	"event.severity":             typeNumber,
-	"event.risk_score":           typeNumber,
-	"file.code_signature.signed": typeBool,
-	"file.code_signature.valid":  typeBool,
-	"winlog.event_id":            typeUnknown, // keyword in Winlogbeat
+func ecsFieldType(field string) (fieldType, bool) {
+	switch field {
+	case "related.ip":
+		return typeIP, true
+	case "process.thread.id", "process.exit_code", "process.args_count", "file.size", "event.severity", "event.risk_score":
+		return typeNumber, true
+	case "file.code_signature.signed", "file.code_signature.valid":
+		return typeBool, true
+	case "network.iana_number", // keyword in ECS
+		"winlog.event_id": // keyword in Winlogbeat
+		return typeUnknown, true
+	}
+	return typeUnknown, false
 }
 
 // typeOf returns the mapping type of field: from the pipeline's table
@@ -66,17 +69,14 @@ func typeOf(tbl *pipeline.Table, field string) fieldType {
 		}
 		return typeUnknown
 	}
-	if t, ok := ecsFieldTypes[field]; ok {
+	if t, ok := ecsFieldType(field); ok {
 		return t
 	}
-	last := field
-	if i := strings.LastIndexByte(field, '.'); i >= 0 {
-		last = field[i+1:]
-	}
-	if i := strings.LastIndexByte(field, '.'); i < 0 {
+	i := strings.LastIndexByte(field, '.')
+	if i < 0 {
 		return typeUnknown // raw (unmapped) names are strings
 	}
-	return ecsSuffixTypes[last]
+	return ecsSuffixType(field[i+1:])
 }
 
 // hasCase reports whether s contains a character with another case
