@@ -2,6 +2,7 @@ package elastic
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sigconv/sigconv/backends/internal/lower"
 	"github.com/sigconv/sigconv/ir"
@@ -172,18 +173,35 @@ func numberValue(n *ir.Number) any {
 }
 
 // dslWildcard writes a pattern for a wildcard query: literal *, ? and \
-// are escaped with a backslash.
+// are escaped with a backslash. Runs of other ASCII characters are copied
+// at once; invalid UTF-8 becomes U+FFFD, as writing rune by rune does.
 func dslWildcard(parts []ir.StrPart) string {
 	var b strings.Builder
+	b.Grow(patternLen(parts) + 8)
 	for _, p := range parts {
 		switch p.Kind {
 		case ir.PartLit:
-			for _, r := range p.Text {
-				if r == '*' || r == '?' || r == '\\' {
-					b.WriteByte('\\')
+			t := p.Text
+			start := 0
+			for i := 0; i < len(t); {
+				c := t[i]
+				if c < utf8.RuneSelf && c != '*' && c != '?' && c != '\\' {
+					i++
+					continue
 				}
-				b.WriteRune(r)
+				b.WriteString(t[start:i])
+				if c < utf8.RuneSelf {
+					b.WriteByte('\\')
+					b.WriteByte(c)
+					i++
+				} else {
+					r, size := utf8.DecodeRuneInString(t[i:])
+					b.WriteRune(r)
+					i += size
+				}
+				start = i
 			}
+			b.WriteString(t[start:])
 		case ir.PartWildMany:
 			b.WriteByte('*')
 		case ir.PartWildOne:

@@ -2,7 +2,10 @@ package elastic
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+
+	"github.com/sigconv/sigconv/ir"
 )
 
 // TestDSLNodesMatchObjTrees checks that leafQuery and boolQuery are
@@ -43,6 +46,25 @@ func TestDSLNodesMatchObjTrees(t *testing.T) {
 			if got, err := appendIndented(nil, obj{{"q", tc.node}}, depth); err != nil || string(got) != string(want) {
 				t.Errorf("appendIndented at %d =\n%s\n%v; want\n%s", depth, got, err, want)
 			}
+		}
+	}
+}
+
+// TestDSLWildcard checks dslWildcard against escaping rune by rune.
+func TestDSLWildcard(t *testing.T) {
+	for _, s := range []string{"", "plain", `C:\Win*dows\?x`, "ä*ö\\", "bad\xffutf\xc3", "\ufffd"} {
+		var want strings.Builder
+		want.WriteByte('*')
+		for _, r := range s {
+			if r == '*' || r == '?' || r == '\\' {
+				want.WriteByte('\\')
+			}
+			want.WriteRune(r)
+		}
+		want.WriteByte('?')
+		parts := []ir.StrPart{{Kind: ir.PartWildMany}, {Kind: ir.PartLit, Text: s}, {Kind: ir.PartWildOne}}
+		if got := dslWildcard(parts); got != want.String() {
+			t.Errorf("dslWildcard(%q) = %q, want %q", s, got, want.String())
 		}
 	}
 }
